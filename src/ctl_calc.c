@@ -1,1 +1,186 @@
-/* placeholder: being written */
+/*
+ * dubanctl calc: working-day arithmetic offline, on the config's calendars.
+ *
+ *   calc [--calendar NAME] [--roll] DATE '+N workdays' | '+N days'
+ *   calc [--calendar NAME] --between DATE1 DATE2
+ *   calc [--calendar NAME] [--roll] --batch      (queries on stdin)
+ *
+ * Arguments are scanned by hand rather than with getopt because "-1 workday"
+ * is an amount, not an option.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "calc.h"
+#include "calendar.h"
+#include "config.h"
+#include "date.h"
+#include "dubanctl.h"
+
+struct calc_args {
+	const char	*calendar;
+	bool		 between;
+	bool		 batch;
+	bool		 roll;
+	char		*pos[2];
+	int		 npos;
+};
+
+/* Warns once per year that a computation counted through it blind. */
+struct calc_warnings {
+	bool	warned[DAY_LAST_YEAR - DAY_FIRST_YEAR + 1];
+};
+
+static int
+parse_args(int argc, char **argv, struct calc_args *a)
+{
+	memset(a, 0, sizeof *a);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--calendar") == 0 && i + 1 < argc)
+			a->calendar = argv[++i];
+		else if (strcmp(argv[i], "--between") == 0)
+			a->between = true;
+		else if (strcmp(argv[i], "--batch") == 0)
+			a->batch = true;
+		else if (strcmp(argv[i], "--roll") == 0)
+			a->roll = true;
+		else if (strncmp(argv[i], "--", 2) == 0)
+			return -1;
+		else if (a->npos < 2)
+			a->pos[a->npos++] = argv[i];
+		else
+			return -1;
+	}
+	if (a->batch)
+		return a->npos == 0 && !a->between ? 0 : -1;
+	return a->npos == 2 ? 0 : -1;
+}
+
+static void
+warn_unannounced(const struct calendar *cal, int from, int to,
+    struct calc_warnings *w)
+{
+	int y1 = day_year(from < to ? from : to);
+	int y2 = day_year(from < to ? to : from);
+
+	for (int y = y1; y <= y2; y++) {
+		if (calendar_year_announced(cal, y) ||
+		    w->warned[y - DAY_FIRST_YEAR])
+			continue;
+		w->warned[y - DAY_FIRST_YEAR] = true;
+		fprintf(stderr, "dubanctl: warning: calendar \"%s\" has no "
+		    "holiday data for %d (not announced): counted weekends "
+		    "only; the answer is provisional\n", calendar_name(cal), y);
+	}
+}
+
+/*
+ * Runs one query and prints its answer.  Returns 0 or EX_DATAERR after
+ * printing why (prefixed with where, e.g. "stdin:3: ").
+ */
+static int
+answer(const struct calendar *cal, const struct calc_query *q,
+    const char *where, struct calc_warnings *w)
+{
+	char buf[DAY_STRLEN];
+	int result;
+	enum cal_status st = calc_run(cal, q, &result);
+
+	if (st < 0) {
+		fprintf(stderr, "dubanctl: %s%s\n", where,
+		    st == CAL_EUNANNOUNCED ? "the calendar is strict and the "
+		    "answer falls in a year that is not announced" :
+		    cal_status_str(st));
+		return EX_DATAERR;
+	}
+	if (st == CAL_PROVISIONAL)
+		warn_unannounced(cal, q->date,
+		    q->op == CALC_BETWEEN ? q->date2 : result, w);
+	if (q->op == CALC_BETWEEN)
+		printf("%d\n", result);
+	else
+		printf("%s\n", day_format(result, buf));
+	return 0;
+}
+
+static int
+run_batch(const struct calendar *cal, bool roll, struct calc_warnings *w)
+{
+	struct calc_query q;
+	char *line = NULL, err[256], where[32];
+	size_t cap = 0;
+	unsigned long lineno = 0;
+	int rc = 0;
+
+	while (getline(&line, &cap, stdin) != -1) {
+		lineno++;
+		snprintf(where, sizeof where, "stdin:%lu: ", lineno);
+		if (!calc_parse_line(line, roll, &q, err, sizeof err)) {
+			fprintf(stderr, "dubanctl: %s%s\n", where, err);
+			puts("error");
+			rc = EX_DATAERR;
+		} else if (answer(cal, &q, where, w) != 0) {
+			puts("error");
+			rc = EX_DATAERR;
+		}
+	}
+	free(line);
+	return rc;
+}
+
+static int
+ctl_calc(struct ctl *ctl, int argc, char **argv)
+{
+	struct calc_args a;
+	struct calc_query q;
+	struct calc_warnings *w;
+	const struct calendar_conf *cc;
+	char err[256];
+	bool ok;
+	int rc;
+
+	if (parse_args(argc, argv, &a) == -1)
+		return ctl_usage(&ctl_cmd_calc_entry);
+	if ((rc = ctl_config(ctl)) != 0)
+		return rc;
+	cc = a.calendar != NULL ? config_calendar(ctl->config, a.calendar) :
+	    &ctl->config->calendars[0];
+	if (cc == NULL) {
+		fprintf(stderr, "dubanctl: no calendar \"%s\" in %s\n",
+		    a.calendar, ctl->config_path);
+		return EX_DATAERR;
+	}
+	if ((w = calloc(1, sizeof *w)) == NULL)
+		return EX_OSERR;
+	if (a.batch) {
+		rc = run_batch(cc->cal, a.roll, w);
+	} else {
+		if (a.between)
+			ok = calc_parse_between(a.pos[0], a.pos[1], &q, err,
+			    sizeof err);
+		else
+			ok = calc_parse_add(a.pos[0], a.pos[1], a.roll, &q,
+			    err, sizeof err);
+		if (!ok) {
+			fprintf(stderr, "dubanctl: calc: %s\n", err);
+			rc = EX_DATAERR;
+		} else
+			rc = answer(cc->cal, &q, "calc: ", w);
+	}
+	free(w);
+	return rc;
+}
+
+const struct ctl_cmd_entry ctl_cmd_calc_entry = {
+	.name = "calc",
+	.usage = "calc [--calendar NAME] [--roll] DATE '+N workdays|days'\n"
+	    "       dubanctl [-c CONF] calc [--calendar NAME] --between DATE1 "
+	    "DATE2\n"
+	    "       dubanctl [-c CONF] calc [--calendar NAME] [--roll] --batch "
+	    "< QUERIES",
+	.summary = "working-day arithmetic on the config's calendars",
+	.exec = ctl_calc,
+};
