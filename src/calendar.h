@@ -76,6 +76,9 @@ enum cal_status calendar_is_workday(const struct calendar *, int day,
 /*
  * The n-th working day after start (start itself not counted).  n = 0 gives
  * start itself.  n < 0 gives the |n|-th working day before start.
+ * So (start, result] holds n working days for n > 0, and [result, start)
+ * holds |n| for n < 0; count_workdays(start, result) == n both ways when
+ * start is itself a working day.
  */
 enum cal_status calendar_add_workdays(const struct calendar *, int start,
     int n, int *result);

@@ -1,1 +1,662 @@
-/* placeholder: being written */
+/*
+ * Time-limit rules: the deadline of a case, derived from its rule and its
+ * events (see timelimit.h and doc/counting.md).
+ *
+ * Decisions visible to users:
+ *  - The opening day, a pause day and a resume day are never counted: a
+ *    pause on day P consumes the counted days after the segment start up
+ *    to P-1; a resume on day R starts a new segment after R.
+ *  - When the limit runs out before a pause, the deadline stays where it
+ *    was: a pause after the deadline does not move it.
+ *  - An extension whose unit differs from the limit's (say "20 workdays"
+ *    extended by "30 days") cannot be converted: the extensions are
+ *    counted in their own unit after the limit has run out, as a second
+ *    stretch that pauses stop like the first.  Only the last stretch rolls
+ *    (roll = next-workday applies to a calendar-day stretch that ends the
+ *    count).  A days stretch after an hours one starts on the day the
+ *    hours ran out; an hours stretch after a days one starts at the
+ *    deadline instant of that day.
+ *  - A milestone closed while the case is paused was closed in time; its
+ *    deadline is reported as if the case had resumed when it was closed.
+ *    Events after a milestone is closed do not change its deadline.
+ *  - A calendar-day count without roll needs no calendar and is never
+ *    provisional; workdays, and calendar days with roll, are provisional
+ *    when they touch a year the calendar has not announced.
+ *  - "workhours" limits are refused: calendars have no office hours yet.
+ *    Negative limits and extensions are refused (they count backwards,
+ *    which is for reminders, not for cases).
+ *  - OPENED, PAUSED and RESUMED apply to the whole case and must not name
+ *    a milestone; EXTENDED and CLOSED without a milestone apply to every
+ *    milestone still open.
+ *  - An event earlier than the one before it is refused; events may share
+ *    an instant.
+ */
+#include "timelimit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "clock.h"
+#include "date.h"
+
+#define SECS_PER_HOUR 3600
+
+static const char *const event_kind_names[] = {
+	[TL_OPENED] = "opened",
+	[TL_PAUSED] = "paused",
+	[TL_RESUMED] = "resumed",
+	[TL_EXTENDED] = "extended",
+	[TL_CLOSED] = "closed",
+};
+
+#define NKINDS (sizeof event_kind_names / sizeof event_kind_names[0])
+
+/* What the events before a new one say about the case. */
+struct case_state {
+	bool	opened;
+	bool	paused;
+	bool	closed;		/* every milestone closed */
+	int64_t	last_at;
+};
+
+/* A stretch of counting in one unit: the limit, then maybe the extensions. */
+struct leg {
+	int64_t		n;
+	enum dur_unit	unit;
+};
+
+struct walk {
+	const struct tl_rule	*rule;
+	struct leg		 legs[2];
+	size_t			 nlegs;
+	size_t			 leg;		/* the leg being counted */
+	int64_t			 left;		/* of it: days, or seconds */
+	int			 start_day;	/* segment start, not counted */
+	int64_t			 start_at;	/* segment start, hours legs */
+	bool			 paused;
+	bool			 done;
+	int			 day;		/* the deadline, once done */
+	int64_t			 at;
+	bool			 provisional;
+	char			*err;
+	size_t			 errlen;
+};
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+tl_event_kind_str(enum tl_event_kind kind)
+{
+	if ((size_t)kind >= NKINDS)
+		return "unknown";
+	return event_kind_names[kind];
+}
+
+int
+tl_event_kind_parse(const char *s, enum tl_event_kind *kind)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < NKINDS; i++) {
+		if (strcmp(s, event_kind_names[i]) == 0) {
+			*kind = (enum tl_event_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+tl_milestone_index(const struct tl_rule *rule, const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < rule->nmilestones; i++) {
+		if (strcmp(rule->milestones[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Whether ev applies to milestone m (a NULL milestone applies to all). */
+static bool
+event_names(const struct tl_rule *rule, const struct tl_event *ev, size_t m)
+{
+	return ev->milestone == NULL ||
+	    strcmp(ev->milestone, rule->milestones[m].name) == 0;
+}
+
+/* Index of the event that closed milestone m, or n if it is still open. */
+static size_t
+milestone_close_index(const struct tl_rule *rule, size_t m,
+    const struct tl_event *events, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (events[i].kind == TL_CLOSED &&
+		    event_names(rule, &events[i], m))
+			return i;
+	}
+	return n;
+}
+
+/* Extensions granted to milestone m while it was open. */
+static int
+milestone_extensions(const struct tl_rule *rule, size_t m,
+    const struct tl_event *events, size_t n)
+{
+	size_t i, closed;
+	int count = 0;
+
+	closed = milestone_close_index(rule, m, events, n);
+	for (i = 0; i < closed; i++) {
+		if (events[i].kind == TL_EXTENDED &&
+		    event_names(rule, &events[i], m))
+			count++;
+	}
+	return count;
+}
+
+static void
+case_state_of(const struct tl_rule *rule, const struct tl_event *events,
+    size_t n, struct case_state *st)
+{
+	size_t i, m;
+
+	memset(st, 0, sizeof *st);
+	for (i = 0; i < n; i++) {
+		if (events[i].kind == TL_OPENED)
+			st->opened = true;
+		else if (events[i].kind == TL_PAUSED)
+			st->paused = true;
+		else if (events[i].kind == TL_RESUMED)
+			st->paused = false;
+		st->last_at = events[i].at;
+	}
+	st->closed = n > 0;
+	for (m = 0; m < rule->nmilestones; m++) {
+		if (milestone_close_index(rule, m, events, n) == n)
+			st->closed = false;
+	}
+}
+
+/* "2024-10-05", or the full instant when both fall on the same day. */
+static void
+format_order_error(int64_t at, int64_t prev, char *err, size_t errlen)
+{
+	char a[DAY_STRLEN], b[DAY_STRLEN];
+	char ia[64], ib[64];
+
+	if (local_day(at) != local_day(prev)) {
+		set_err(err, errlen,
+		    "event at %s is before the previous event (%s)",
+		    day_format(local_day(at), a), day_format(local_day(prev), b));
+		return;
+	}
+	set_err(err, errlen, "event at %s is before the previous event (%s)",
+	    instant_format(at, ia, sizeof ia),
+	    instant_format(prev, ib, sizeof ib));
+}
+
+static int
+check_extension(const struct tl_rule *rule, const struct tl_event *events,
+    size_t n, const struct tl_event *ev, char *err, size_t errlen)
+{
+	size_t m;
+	int used;
+
+	if (rule->extension.n == 0 || rule->max_extensions <= 0) {
+		set_err(err, errlen, "rule \"%s\" allows no extension",
+		    rule->name);
+		return -1;
+	}
+	for (m = 0; m < rule->nmilestones; m++) {
+		if (!event_names(rule, ev, m))
+			continue;
+		if (milestone_close_index(rule, m, events, n) < n) {
+			if (ev->milestone == NULL)
+				continue;
+			set_err(err, errlen, "milestone \"%s\" is closed",
+			    ev->milestone);
+			return -1;
+		}
+		used = milestone_extensions(rule, m, events, n);
+		if (used < rule->max_extensions)
+			continue;
+		if (rule->nmilestones > 1)
+			set_err(err, errlen, "extension limit reached for "
+			    "\"%s\" (%d of %d used)", rule->milestones[m].name,
+			    used, rule->max_extensions);
+		else
+			set_err(err, errlen, "extension limit reached "
+			    "(%d of %d used)", used, rule->max_extensions);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_close(const struct tl_rule *rule, const struct tl_event *events,
+    size_t n, const struct tl_event *ev, char *err, size_t errlen)
+{
+	int m;
+
+	if (ev->milestone == NULL)
+		return 0;
+	m = tl_milestone_index(rule, ev->milestone);
+	if (milestone_close_index(rule, (size_t)m, events, n) < n) {
+		set_err(err, errlen, "milestone \"%s\" is already closed",
+		    ev->milestone);
+		return -1;
+	}
+	return 0;
+}
+
+int
+tl_check_event(const struct tl_rule *rule, const struct tl_event *events,
+    size_t n, const struct tl_event *ev, char *err, size_t errlen)
+{
+	struct case_state st;
+
+	if ((size_t)ev->kind >= NKINDS) {
+		set_err(err, errlen, "unknown event kind %d", (int)ev->kind);
+		return -1;
+	}
+	case_state_of(rule, events, n, &st);
+	if (!st.opened && ev->kind != TL_OPENED) {
+		set_err(err, errlen, "case is not opened");
+		return -1;
+	}
+	if (st.closed) {
+		set_err(err, errlen, "case is closed");
+		return -1;
+	}
+	if (st.opened && ev->kind == TL_OPENED) {
+		set_err(err, errlen, "case is already opened");
+		return -1;
+	}
+	if (n > 0 && ev->at < st.last_at) {
+		format_order_error(ev->at, st.last_at, err, errlen);
+		return -1;
+	}
+	if (ev->milestone != NULL) {
+		if (ev->kind != TL_EXTENDED && ev->kind != TL_CLOSED) {
+			set_err(err, errlen, "\"%s\" applies to the whole case, "
+			    "not to milestone \"%s\"", tl_event_kind_str(ev->kind),
+			    ev->milestone);
+			return -1;
+		}
+		if (tl_milestone_index(rule, ev->milestone) == -1) {
+			set_err(err, errlen, "unknown milestone \"%s\"",
+			    ev->milestone);
+			return -1;
+		}
+	}
+	switch (ev->kind) {
+	case TL_PAUSED:
+		if (st.paused) {
+			set_err(err, errlen, "case is already paused");
+			return -1;
+		}
+		return 0;
+	case TL_RESUMED:
+		if (!st.paused) {
+			set_err(err, errlen, "case is not paused");
+			return -1;
+		}
+		return 0;
+	case TL_EXTENDED:
+		return check_extension(rule, events, n, ev, err, errlen);
+	case TL_CLOSED:
+		return check_close(rule, events, n, ev, err, errlen);
+	case TL_OPENED:
+		return 0;
+	}
+	return 0;
+}
+
+/* Replays the events one by one, so each must have been acceptable. */
+static int
+check_events(const struct tl_rule *rule, const struct tl_event *events,
+    size_t n, char *err, size_t errlen)
+{
+	char why[256];
+	size_t i;
+
+	if (n == 0) {
+		set_err(err, errlen, "case is not opened");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (tl_check_event(rule, events, i, &events[i], why,
+		    sizeof why) == -1) {
+			set_err(err, errlen, "event %zu (%s): %s", i + 1,
+			    tl_event_kind_str(events[i].kind), why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A calendar answer that gives no result: say which date or year it was.
+ * Returns -1 for those, 0 otherwise (and notes CAL_PROVISIONAL).
+ */
+static int
+walk_cal(struct walk *w, enum cal_status status, int from)
+{
+	const struct calendar *cal = w->rule->cal;
+	char buf[DAY_STRLEN];
+	int year;
+
+	if (status == CAL_OK)
+		return 0;
+	if (status == CAL_PROVISIONAL) {
+		w->provisional = true;
+		return 0;
+	}
+	if (status == CAL_EUNANNOUNCED) {
+		year = day_year(from);
+		while (year < DAY_LAST_YEAR &&
+		    calendar_year_announced(cal, year))
+			year++;
+		set_err(w->err, w->errlen, "counting from %s reaches %d, "
+		    "which calendar \"%s\" has not announced",
+		    day_format(from, buf), year, calendar_name(cal));
+		return -1;
+	}
+	set_err(w->err, w->errlen, "counting from %s goes past %d-12-31",
+	    day_format(from, buf), DAY_LAST_YEAR);
+	return -1;
+}
+
+/* Whether the current leg needs the calendar. */
+static bool
+leg_needs_calendar(const struct walk *w)
+{
+	const struct leg *leg = &w->legs[w->leg];
+
+	return leg->unit == DUR_WORKDAYS ||
+	    (leg->unit == DUR_DAYS && w->rule->roll &&
+	    w->leg + 1 == w->nlegs);
+}
+
+/* Counted units of the current leg from the segment start up to instant t:
+ * days after the start day and before t's day, or seconds. */
+static int
+walk_available(struct walk *w, int64_t t, int64_t *avail)
+{
+	int last = local_day(t) - 1, count;
+
+	*avail = 0;
+	switch (w->legs[w->leg].unit) {
+	case DUR_HOURS:
+		if (t > w->start_at)
+			*avail = t - w->start_at;
+		return 0;
+	case DUR_DAYS:
+		if (last > w->start_day)
+			*avail = last - w->start_day;
+		return 0;
+	case DUR_WORKDAYS:
+		if (last <= w->start_day)
+			return 0;
+		if (walk_cal(w, calendar_count_workdays(w->rule->cal,
+		    w->start_day, last, &count), w->start_day) == -1)
+			return -1;
+		*avail = count;
+		return 0;
+	case DUR_WORKHOURS:
+		break;
+	}
+	return -1;
+}
+
+/* The day the current leg's units run out, counting from the segment start. */
+static int
+walk_leg_end_day(struct walk *w, int *day)
+{
+	const struct leg *leg = &w->legs[w->leg];
+	bool roll = leg_needs_calendar(w) && leg->unit == DUR_DAYS;
+	enum cal_status st;
+
+	if (w->left > DAY_MAX)
+		return walk_cal(w, CAL_ERANGE, w->start_day);
+	if (leg->unit == DUR_DAYS && !roll) {
+		*day = w->start_day + (int)w->left;
+		if (*day > DAY_MAX)
+			return walk_cal(w, CAL_ERANGE, w->start_day);
+		return 0;
+	}
+	if (leg->unit == DUR_DAYS)
+		st = calendar_add_days(w->rule->cal, w->start_day,
+		    (int)w->left, true, day);
+	else
+		st = calendar_add_workdays(w->rule->cal, w->start_day,
+		    (int)w->left, day);
+	return walk_cal(w, st, w->start_day);
+}
+
+/* The current leg runs out inside the running segment: end it there. */
+static int
+walk_leg_finish(struct walk *w)
+{
+	int64_t end_at;
+	int end_day;
+
+	if (w->legs[w->leg].unit == DUR_HOURS) {
+		end_at = w->start_at + w->left;
+		end_day = local_day(end_at);
+	} else {
+		if (walk_leg_end_day(w, &end_day) == -1)
+			return -1;
+		end_at = local_instant(end_day, w->rule->deadline_secs);
+	}
+	if (++w->leg == w->nlegs) {
+		w->done = true;
+		w->day = end_day;
+		w->at = end_at;
+		return 0;
+	}
+	w->start_day = end_day;
+	w->start_at = end_at;
+	w->left = w->legs[w->leg].n;
+	if (w->legs[w->leg].unit == DUR_HOURS)
+		w->left *= SECS_PER_HOUR;
+	return 0;
+}
+
+/* The running segment ends with a pause at instant t. */
+static int
+walk_pause(struct walk *w, int64_t t)
+{
+	int64_t avail;
+
+	while (!w->done) {
+		if (walk_available(w, t, &avail) == -1)
+			return -1;
+		if (w->left > avail) {
+			w->left -= avail;
+			w->paused = true;
+			return 0;
+		}
+		if (walk_leg_finish(w) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A new segment starts at instant t; its day is not counted. */
+static void
+walk_resume(struct walk *w, int64_t t)
+{
+	if (w->done)
+		return;
+	w->paused = false;
+	w->start_day = local_day(t);
+	w->start_at = t;
+}
+
+static int
+walk_finish(struct walk *w)
+{
+	while (!w->done) {
+		if (walk_leg_finish(w) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+check_duration(const struct tl_rule *rule, const char *what,
+    const struct duration *d, char *err, size_t errlen)
+{
+	if (d->n < 0) {
+		set_err(err, errlen, "rule \"%s\": %s must not be negative",
+		    rule->name, what);
+		return -1;
+	}
+	if (d->unit == DUR_WORKHOURS) {
+		set_err(err, errlen, "rule \"%s\": %s in workhours is not "
+		    "supported", rule->name, what);
+		return -1;
+	}
+	if (d->unit != DUR_HOURS && rule->cal == NULL &&
+	    (d->unit == DUR_WORKDAYS || rule->roll)) {
+		set_err(err, errlen, "rule \"%s\" has no calendar",
+		    rule->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The legs to count for a milestone with so many extensions. */
+static int
+walk_init(struct walk *w, const struct tl_rule *rule, size_t m,
+    int extensions, int64_t opened_at, char *err, size_t errlen)
+{
+	const struct duration *limit = &rule->milestones[m].limit;
+	const struct duration *ext = &rule->extension;
+	int64_t more = (int64_t)extensions * ext->n;
+
+	memset(w, 0, sizeof *w);
+	w->rule = rule;
+	w->err = err;
+	w->errlen = errlen;
+	if (rule->deadline_secs < 0 || rule->deadline_secs >= 24 * 3600) {
+		set_err(err, errlen, "rule \"%s\": deadline time out of range",
+		    rule->name);
+		return -1;
+	}
+	if (check_duration(rule, "the limit", limit, err, errlen) == -1)
+		return -1;
+	w->legs[0].n = limit->n;
+	w->legs[0].unit = limit->unit;
+	w->nlegs = 1;
+	if (more > 0) {
+		if (check_duration(rule, "the extension", ext, err,
+		    errlen) == -1)
+			return -1;
+		if (ext->unit == limit->unit)
+			w->legs[0].n += more;
+		else {
+			w->legs[1].n = more;
+			w->legs[1].unit = ext->unit;
+			w->nlegs = 2;
+		}
+	}
+	w->left = w->legs[0].n;
+	if (w->legs[0].unit == DUR_HOURS)
+		w->left *= SECS_PER_HOUR;
+	w->start_day = local_day(opened_at);
+	w->start_at = opened_at;
+	return 0;
+}
+
+static void
+deadline_stopped(const struct walk *w, struct tl_deadline *out)
+{
+	enum dur_unit unit = w->legs[w->leg].unit;
+
+	out->status = TL_STOPPED;
+	out->day = -1;
+	out->at = INT64_MAX;
+	out->remaining_unit = unit;
+	if (unit == DUR_HOURS) {
+		out->remaining_secs = w->left;
+		out->remaining = (int)((w->left + SECS_PER_HOUR - 1) /
+		    SECS_PER_HOUR);
+	} else
+		out->remaining = (int)w->left;
+}
+
+int
+tl_deadline(const struct tl_rule *rule, size_t m,
+    const struct tl_event *events, size_t n, struct tl_deadline *out,
+    char *err, size_t errlen)
+{
+	struct walk w;
+	size_t i, closed;
+
+	memset(out, 0, sizeof *out);
+	if (m >= rule->nmilestones) {
+		set_err(err, errlen, "rule \"%s\" has no milestone %zu",
+		    rule->name, m);
+		return -1;
+	}
+	if (check_events(rule, events, n, err, errlen) == -1)
+		return -1;
+	out->extensions = milestone_extensions(rule, m, events, n);
+	if (walk_init(&w, rule, m, out->extensions, events[0].at, err,
+	    errlen) == -1)
+		return -1;
+
+	/* Only what happened while the milestone was open moves it. */
+	closed = milestone_close_index(rule, m, events, n);
+	for (i = 1; i < closed; i++) {
+		if (events[i].kind == TL_PAUSED) {
+			if (walk_pause(&w, events[i].at) == -1)
+				return -1;
+		} else if (events[i].kind == TL_RESUMED)
+			walk_resume(&w, events[i].at);
+	}
+	if (closed < n) {
+		if (w.paused)
+			walk_resume(&w, events[closed].at);
+		out->status = TL_DONE;
+		out->closed_at = events[closed].at;
+	} else if (w.paused) {
+		deadline_stopped(&w, out);
+		out->provisional = w.provisional;
+		return 0;
+	} else
+		out->status = TL_RUNNING;
+	if (walk_finish(&w) == -1)
+		return -1;
+	out->day = w.day;
+	out->at = w.at;
+	out->provisional = w.provisional;
+	out->late = out->status == TL_DONE && out->closed_at > w.at;
+	return 0;
+}

@@ -76,9 +76,14 @@ enum tl_status {
 
 struct tl_deadline {
 	enum tl_status	status;
-	int		day;		/* last day (TL_RUNNING, TL_DONE) */
-	int64_t		at;		/* deadline instant, UTC */
-	int		remaining;	/* TL_STOPPED: units left at resume */
+	int		day;		/* last day (TL_RUNNING, TL_DONE);
+					   TL_STOPPED: -1 */
+	int64_t		at;		/* deadline instant, UTC;
+					   TL_STOPPED: INT64_MAX (never) */
+	int		remaining;	/* TL_STOPPED: units left at resume
+					   (hours rounded up) */
+	enum dur_unit	remaining_unit;	/* TL_STOPPED: unit of remaining */
+	int64_t		remaining_secs;	/* TL_STOPPED, hours: seconds left */
 	int		extensions;	/* extensions granted so far */
 	bool		provisional;	/* counted through an unannounced year */
 	int64_t		closed_at;	/* TL_DONE */
