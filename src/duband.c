@@ -84,7 +84,8 @@ sync_store(struct duband *d, const struct config *cf)
 		return -1;
 	}
 	log_info(&d->log, "config tasks: %d added, %d changed, %d retired, "
-	    "%d unchanged", st.added, st.changed, st.retired, st.unchanged);
+	    "%d restored, %d unchanged", st.added, st.changed, st.retired,
+	    st.restored, st.unchanged);
 	return 0;
 }
 
@@ -114,7 +115,7 @@ open_store(struct duband *d)
 	make_parent_dir(path);
 	if (store_backend("sqlite")->open(&d->store, path, err,
 	    sizeof err) == -1) {
-		log_err(&d->log, "%s: %s", path, err);
+		log_err(&d->log, "%s", err);
 		return -1;
 	}
 	log_info(&d->log, "store %s open", path);

@@ -1,1 +1,1414 @@
-/* placeholder: being written */
+/*
+ * The SQLite store backend.
+ *
+ * The database runs in WAL mode (dubanctl and other readers never wait for
+ * the daemon's writes), with foreign keys enforced, synchronous=NORMAL and a
+ * busy timeout of 5 s.  Opening a database brings it to the current schema
+ * through the forward migrations below, each in its own transaction that
+ * also bumps PRAGMA user_version; a database with a newer user_version than
+ * this build knows is refused rather than guessed at.
+ *
+ * What is stored, and how:
+ *  - times are UTC seconds; a task's due date is a day number (date.h:
+ *    days since 1970-01-01) or NULL;
+ *  - a task's assisting offices are a JSON array of strings, "[]" for none
+ *    (JSON rather than newline-joined so that no name is ever split);
+ *  - task_history.old is a JSON object of the task's columns before a
+ *    'changed' or 'restored' (assist as an array); it is NULL for 'added'
+ *    and 'retired', which change nothing but their own existence;
+ *  - case event kinds are the words of the CHECK constraint ('opened' ...);
+ *  - nothing is ever deleted: tasks are retired, cases closed by an event.
+ *
+ * Ops that write several rows run inside the caller's transaction when
+ * there is one, else in one of their own.  Every error message starts with
+ * "sqlite: " and the op, then what it was about, then SQLite's message.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#define BUSY_TIMEOUT_MS 5000
+
+/*
+ * The forward migrations: migrations[i] takes a database from schema i to
+ * i + 1.  Never edit one that has shipped; add the next.  The first is also
+ * in tests/unit/store-v1.sql, which must stay identical to it.
+ */
+static const char *const migrations[] = {
+	/* 1: offices, tasks and their history, cases and their events. */
+	"CREATE TABLE offices (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	name TEXT NOT NULL UNIQUE,\n"
+	"	supervisor TEXT,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE TABLE tasks (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	key TEXT NOT NULL UNIQUE,\n"
+	"	source TEXT NOT NULL,\n"
+	"	title TEXT NOT NULL,\n"
+	"	lead TEXT NOT NULL,\n"
+	"	assist TEXT NOT NULL DEFAULT '[]',\n"
+	"	due INTEGER,\n"
+	"	due_text TEXT,\n"
+	"	repeat TEXT,\n"
+	"	policy TEXT,\n"
+	"	calendar TEXT,\n"
+	"	target TEXT,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL,\n"
+	"	retired_at INTEGER\n"
+	");\n"
+	"CREATE INDEX tasks_source ON tasks (source, retired_at);\n"
+	"CREATE TABLE task_history (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	task_id INTEGER NOT NULL REFERENCES tasks (id),\n"
+	"	changed_at INTEGER NOT NULL,\n"
+	"	change TEXT NOT NULL\n"
+	"	    CHECK (change IN ('added', 'changed', 'retired', 'restored')),\n"
+	"	old TEXT\n"
+	");\n"
+	"CREATE INDEX task_history_task ON task_history (task_id);\n"
+	"CREATE TABLE cases (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	ref TEXT NOT NULL UNIQUE,\n"
+	"	rule TEXT NOT NULL,\n"
+	"	office TEXT NOT NULL,\n"
+	"	title TEXT,\n"
+	"	created_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE TABLE case_events (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	case_id INTEGER NOT NULL REFERENCES cases (id),\n"
+	"	kind TEXT NOT NULL CHECK (kind IN\n"
+	"	    ('opened', 'paused', 'resumed', 'extended', 'closed')),\n"
+	"	at INTEGER NOT NULL,\n"
+	"	milestone TEXT,\n"
+	"	note TEXT,\n"
+	"	recorded_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX case_events_case ON case_events (case_id, id);\n",
+
+	/* 2: the outbox of reminders and their delivery attempts. */
+	"CREATE TABLE reminders (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	item_type TEXT NOT NULL CHECK (item_type IN ('task', 'case')),\n"
+	"	item_id INTEGER NOT NULL,\n"
+	"	milestone TEXT,\n"
+	"	office TEXT NOT NULL,\n"
+	"	channel TEXT NOT NULL,\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('before', 'at', 'overdue',\n"
+	"	    'escalation', 'digest', 'failure')),\n"
+	"	due_at INTEGER NOT NULL,\n"
+	"	state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',\n"
+	"	    'sending', 'sent', 'retry', 'failed', 'cancelled')),\n"
+	"	next_at INTEGER NOT NULL,\n"
+	"	attempts INTEGER NOT NULL DEFAULT 0,\n"
+	"	acked_at INTEGER,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX reminders_due ON reminders (state, next_at);\n"
+	"CREATE TABLE attempts (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	reminder_id INTEGER NOT NULL REFERENCES reminders (id),\n"
+	"	started_at INTEGER NOT NULL,\n"
+	"	duration_ms INTEGER NOT NULL,\n"
+	"	result TEXT NOT NULL,\n"
+	"	status INTEGER,\n"
+	"	excerpt TEXT\n"
+	");\n"
+	"CREATE INDEX attempts_reminder ON attempts (reminder_id);\n"
+	"ALTER TABLE tasks ADD COLUMN done_at INTEGER;\n",
+};
+
+#define SCHEMA_LATEST ((int)(sizeof migrations / sizeof migrations[0]))
+
+enum stmt_id {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_OFFICE_PUT,
+	STMT_OFFICES,
+	STMT_TASK_GET,
+	STMT_TASKS,
+	STMT_TASKS_ACTIVE,
+	STMT_TASK_INSERT,
+	STMT_TASK_UPDATE,
+	STMT_TASK_RETIRE,
+	STMT_HISTORY_ADD,
+	STMT_HISTORY,
+	STMT_CASE_FIND,
+	STMT_CASE_INSERT,
+	STMT_EVENT_ADD,
+	STMT_EVENTS,
+	STMT_COUNT
+};
+
+/* The column order task_row_read() expects. */
+#define TASK_COLUMNS \
+	"id, key, source, title, lead, assist, due, due_text, repeat, " \
+	"policy, calendar, target, created_at, updated_at, retired_at, done_at"
+
+static const char *const stmt_sql[STMT_COUNT] = {
+	/* Writers take the write lock up front: no deadlock on upgrade. */
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+	/* updated_at moves only when something did change. */
+	[STMT_OFFICE_PUT] =
+	    "INSERT INTO offices (name, supervisor, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?3)"
+	    " ON CONFLICT (name) DO UPDATE"
+	    " SET supervisor = excluded.supervisor,"
+	    " updated_at = excluded.updated_at"
+	    " WHERE supervisor IS NOT excluded.supervisor",
+	[STMT_OFFICES] =
+	    "SELECT id, name, supervisor, created_at, updated_at"
+	    " FROM offices ORDER BY name",
+	[STMT_TASK_GET] = "SELECT " TASK_COLUMNS " FROM tasks WHERE key = ?1",
+	[STMT_TASKS] =
+	    "SELECT " TASK_COLUMNS " FROM tasks"
+	    " WHERE (?1 IS NULL OR source = ?1) AND (?2 OR retired_at IS NULL)"
+	    " ORDER BY key",
+	[STMT_TASKS_ACTIVE] =
+	    "SELECT id, key FROM tasks"
+	    " WHERE source = ?1 AND retired_at IS NULL",
+	/* Insert and update share their parameters (task_write). */
+	[STMT_TASK_INSERT] =
+	    "INSERT INTO tasks (key, source, title, lead, assist, due,"
+	    " due_text, repeat, policy, calendar, target, created_at,"
+	    " updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+	[STMT_TASK_UPDATE] =
+	    "UPDATE tasks SET title = ?3, lead = ?4, assist = ?5, due = ?6,"
+	    " due_text = ?7, repeat = ?8, policy = ?9, calendar = ?10,"
+	    " target = ?11, updated_at = ?12, retired_at = NULL"
+	    " WHERE key = ?1 AND source = ?2",
+	[STMT_TASK_RETIRE] =
+	    "UPDATE tasks SET retired_at = ?2, updated_at = ?2 WHERE id = ?1",
+	[STMT_HISTORY_ADD] =
+	    "INSERT INTO task_history (task_id, changed_at, change, old)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[STMT_HISTORY] =
+	    "SELECT h.id, h.changed_at, h.change, h.old"
+	    " FROM task_history h JOIN tasks t ON t.id = h.task_id"
+	    " WHERE t.key = ?1 ORDER BY h.id",
+	[STMT_CASE_FIND] = "SELECT id FROM cases WHERE ref = ?1",
+	[STMT_CASE_INSERT] =
+	    "INSERT INTO cases (ref, rule, office, title, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_EVENT_ADD] =
+	    "INSERT INTO case_events (case_id, kind, at, milestone, note,"
+	    " recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_EVENTS] =
+	    "SELECT id, kind, at, milestone, note, recorded_at"
+	    " FROM case_events WHERE case_id = ?1 ORDER BY id",
+};
+
+/*
+ * The words the schema uses for event kinds.  They are the database's
+ * vocabulary (see the CHECK constraint), so they live here and not in
+ * timelimit.c: renaming an enum there must not change stored data.
+ */
+static const char *const event_kinds[] = {
+	[TL_OPENED] = "opened",
+	[TL_PAUSED] = "paused",
+	[TL_RESUMED] = "resumed",
+	[TL_EXTENDED] = "extended",
+	[TL_CLOSED] = "closed",
+};
+
+#define NEVENT_KINDS (sizeof event_kinds / sizeof event_kinds[0])
+
+struct sqlite_store {
+	struct store	 store;		/* first: callers hold a store * */
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[STMT_COUNT];
+};
+
+static struct sqlite_store *
+to_sqlite(struct store *st)
+{
+	return (struct sqlite_store *)st;
+}
+
+/* "sqlite: op: what: SQLite's message"; what may be NULL. */
+static int
+fail(struct sqlite_store *s, const char *op, const char *what)
+{
+	if (what != NULL)
+		store_set_error(&s->store, "sqlite: %s: %s: %s", op, what,
+		    sqlite3_errmsg(s->db));
+	else
+		store_set_error(&s->store, "sqlite: %s: %s", op,
+		    sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+fail_oom(struct sqlite_store *s, const char *op)
+{
+	store_set_error(&s->store, "sqlite: %s: out of memory", op);
+	return -1;
+}
+
+/* The statement, prepared on first use and kept until close. */
+static sqlite3_stmt *
+stmt_get(struct sqlite_store *s, enum stmt_id id, const char *op)
+{
+	if (s->stmt[id] == NULL && sqlite3_prepare_v3(s->db, stmt_sql[id], -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL) != SQLITE_OK) {
+		fail(s, op, NULL);
+		return NULL;
+	}
+	return s->stmt[id];
+}
+
+/* Ready for the next use; a reset statement holds no lock. */
+static void
+stmt_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Steps a statement that returns no rows, then resets it. */
+static int
+stmt_run(struct sqlite_store *s, sqlite3_stmt *st, const char *op,
+    const char *what)
+{
+	int rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		fail(s, op, what);
+	stmt_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+stmt_exec(struct sqlite_store *s, enum stmt_id id, const char *op)
+{
+	sqlite3_stmt *st;
+
+	if ((st = stmt_get(s, id, op)) == NULL)
+		return -1;
+	return stmt_run(s, st, op, NULL);
+}
+
+/* Rolls back, keeping the message of the failure that led here. */
+static void
+rollback_quietly(struct sqlite_store *s)
+{
+	char saved[sizeof s->store.err];
+
+	if (sqlite3_get_autocommit(s->db))
+		return;		/* SQLite already rolled back */
+	memcpy(saved, s->store.err, sizeof saved);
+	stmt_exec(s, STMT_ROLLBACK, "rollback");
+	memcpy(s->store.err, saved, sizeof saved);
+}
+
+/* An op that writes several rows: its own transaction unless in one. */
+static int
+op_begin(struct sqlite_store *s, const char *op, bool *own)
+{
+	*own = sqlite3_get_autocommit(s->db) != 0;
+	if (*own)
+		return stmt_exec(s, STMT_BEGIN, op);
+	return 0;
+}
+
+static int
+op_end(struct sqlite_store *s, const char *op, bool own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc == 0 && stmt_exec(s, STMT_COMMIT, op) == 0)
+		return 0;
+	rollback_quietly(s);
+	return -1;
+}
+
+/* v grown to hold need elements, or NULL (v untouched) out of memory. */
+static void *
+grow(void *v, size_t *cap, size_t need, size_t size)
+{
+	void *nv;
+	size_t ncap;
+
+	if (need <= *cap)
+		return v;
+	ncap = *cap == 0 ? 8 : *cap * 2;
+	if ((nv = reallocarray(v, ncap, size)) == NULL)
+		return NULL;
+	*cap = ncap;
+	return nv;
+}
+
+/* A copy of a text column, NULL for SQL NULL; *oom set when out of memory. */
+static char *
+column_text(sqlite3_stmt *st, int col, bool *oom)
+{
+	const unsigned char *t;
+	char *copy;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	if ((t = sqlite3_column_text(st, col)) == NULL ||
+	    (copy = strdup((const char *)t)) == NULL) {
+		*oom = true;
+		return NULL;
+	}
+	return copy;
+}
+
+static int
+bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+	/* NULL binds SQL NULL. */
+	return sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
+}
+
+static int
+user_version(sqlite3 *db, int *version)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
+	    NULL)) != SQLITE_OK)
+		return rc;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+enable_wal(struct sqlite_store *s, const char *path)
+{
+	sqlite3_stmt *st;
+	const char *mode;
+	bool wal;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL) != SQLITE_OK)
+		return fail(s, path, "journal_mode");
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		fail(s, path, "journal_mode");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	wal = mode != NULL && strcmp(mode, "wal") == 0;
+	if (!wal)
+		store_set_error(&s->store, "sqlite: %s: journal_mode=WAL "
+		    "refused (mode is %s)", path, mode != NULL ? mode : "?");
+	sqlite3_finalize(st);
+	return wal ? 0 : -1;
+}
+
+/* Applies the migrations from the database's schema to the latest. */
+static int
+migrate(struct sqlite_store *s, const char *path)
+{
+	char sql[64], what[64];
+	int version;
+
+	for (;;) {
+		/* Another process may be migrating: re-read under the lock. */
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL,
+		    NULL) != SQLITE_OK)
+			return fail(s, path, "migration");
+		if (user_version(s->db, &version) != SQLITE_OK) {
+			fail(s, path, "user_version");
+			rollback_quietly(s);
+			return -1;
+		}
+		if (version >= SCHEMA_LATEST) {
+			rollback_quietly(s);
+			return 0;
+		}
+		snprintf(what, sizeof what, "migration to schema %d",
+		    version + 1);
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+		    version + 1);
+		if (sqlite3_exec(s->db, migrations[version], NULL, NULL,
+		    NULL) != SQLITE_OK ||
+		    sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(s->db, "COMMIT", NULL, NULL,
+		    NULL) != SQLITE_OK) {
+			fail(s, path, what);
+			rollback_quietly(s);
+			return -1;
+		}
+	}
+}
+
+/* Connection settings, the schema check and the migrations. */
+static int
+sqlite_setup(struct sqlite_store *s, const char *path)
+{
+	int version;
+
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+
+	/* Before anything writes to the file. */
+	if (user_version(s->db, &version) != SQLITE_OK)
+		return fail(s, path, NULL);
+	if (version > SCHEMA_LATEST) {
+		store_set_error(&s->store, "sqlite: %s: created by a newer "
+		    "duban: schema %d, this build knows up to %d", path,
+		    version, SCHEMA_LATEST);
+		return -1;
+	}
+	if (version < 0) {
+		store_set_error(&s->store, "sqlite: %s: not a duban database "
+		    "(user_version %d)", path, version);
+		return -1;
+	}
+
+	if (enable_wal(s, path) == -1)
+		return -1;
+	if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON;"
+	    " PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK)
+		return fail(s, path, NULL);
+	if (version < SCHEMA_LATEST)
+		return migrate(s, path);
+	return 0;
+}
+
+static void
+sqlite_close(struct store *st)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static int
+sqlite_open(struct store **out, const char *path, char *err, size_t errlen)
+{
+	struct sqlite_store *s;
+	int rc;
+
+	if ((s = calloc(1, sizeof *s)) == NULL) {
+		snprintf(err, errlen, "sqlite: %s: out of memory", path);
+		return -1;
+	}
+	s->store.ops = &store_sqlite_ops;
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "sqlite: %s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		sqlite_close(&s->store);
+		return -1;
+	}
+	if (sqlite_setup(s, path) == -1) {
+		snprintf(err, errlen, "%s", s->store.err);
+		sqlite_close(&s->store);
+		return -1;
+	}
+	*out = &s->store;
+	return 0;
+}
+
+static int
+sqlite_begin(struct store *st)
+{
+	return stmt_exec(to_sqlite(st), STMT_BEGIN, "begin");
+}
+
+static int
+sqlite_commit(struct store *st)
+{
+	return stmt_exec(to_sqlite(st), STMT_COMMIT, "commit");
+}
+
+static int
+sqlite_rollback(struct store *st)
+{
+	struct sqlite_store *s = to_sqlite(st);
+
+	/* Some errors (SQLITE_FULL, SQLITE_IOERR) roll back by themselves. */
+	if (sqlite3_get_autocommit(s->db))
+		return 0;
+	return stmt_exec(s, STMT_ROLLBACK, "rollback");
+}
+
+static int
+sqlite_schema_version(struct store *st, int *version)
+{
+	struct sqlite_store *s = to_sqlite(st);
+
+	if (user_version(s->db, version) != SQLITE_OK)
+		return fail(s, "schema_version", NULL);
+	return 0;
+}
+
+static int
+sqlite_office_put(struct store *st, const struct office_rec *rec,
+    int64_t now)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_OFFICE_PUT, "office_put")) == NULL)
+		return -1;
+	if (bind_text(q, 1, rec->name) != SQLITE_OK ||
+	    bind_text(q, 2, rec->supervisor) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 3, now) != SQLITE_OK) {
+		fail(s, "office_put", rec->name);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, "office_put", rec->name);
+}
+
+static int
+sqlite_offices(struct store *st, struct office_row **rows, size_t *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct office_row *v = NULL, *nv, *row;
+	sqlite3_stmt *q;
+	size_t cap = 0, count = 0;
+	bool oom = false;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if ((q = stmt_get(s, STMT_OFFICES, "offices")) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((nv = grow(v, &cap, count + 1, sizeof *v)) == NULL) {
+			oom = true;
+			break;
+		}
+		v = nv;
+		row = &v[count++];
+		row->id = sqlite3_column_int64(q, 0);
+		row->name = column_text(q, 1, &oom);
+		row->supervisor = column_text(q, 2, &oom);
+		row->created_at = sqlite3_column_int64(q, 3);
+		row->updated_at = sqlite3_column_int64(q, 4);
+		if (oom)
+			break;
+	}
+	if (oom || rc != SQLITE_DONE) {
+		if (oom)
+			fail_oom(s, "offices");
+		else
+			fail(s, "offices", NULL);
+		stmt_done(q);
+		office_rows_free(v, count);
+		return -1;
+	}
+	stmt_done(q);
+	*rows = v;
+	*n = count;
+	return 0;
+}
+
+/* The assisting offices as stored: a JSON array of strings. */
+static char *
+assist_encode(const char *const *assist, size_t n)
+{
+	json_t *array;
+	char *text = NULL;
+	size_t i;
+
+	if ((array = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(array, json_string(assist[i])) == -1)
+			goto done;
+	text = json_dumps(array, JSON_COMPACT);
+done:
+	json_decref(array);
+	return text;
+}
+
+/* Fills rec->assist from its stored JSON; the row frees what was set. */
+static int
+assist_decode(const char *text, struct task_rec *rec)
+{
+	json_t *array;
+	char **v;
+	const char *name;
+	size_t i;
+	int rc = -1;
+
+	if ((array = json_loads(text, 0, NULL)) == NULL)
+		return -1;
+	if (!json_is_array(array))
+		goto done;
+	if (json_array_size(array) == 0) {
+		rc = 0;
+		goto done;
+	}
+	if ((v = calloc(json_array_size(array), sizeof *v)) == NULL)
+		goto done;
+	rec->assist = (const char *const *)v;
+	for (i = 0; i < json_array_size(array); i++) {
+		name = json_string_value(json_array_get(array, i));
+		if (name == NULL || (v[i] = strdup(name)) == NULL)
+			goto done;
+		rec->nassist = i + 1;
+	}
+	rc = 0;
+done:
+	json_decref(array);
+	return rc;
+}
+
+/* Reads a row of TASK_COLUMNS. */
+static int
+task_row_read(struct sqlite_store *s, sqlite3_stmt *q, struct task_row *row,
+    const char *op)
+{
+	struct task_rec *rec = &row->rec;
+	char *assist;
+	bool oom = false;
+
+	memset(row, 0, sizeof *row);
+	row->id = sqlite3_column_int64(q, 0);
+	rec->key = column_text(q, 1, &oom);
+	rec->source = column_text(q, 2, &oom);
+	rec->title = column_text(q, 3, &oom);
+	rec->lead = column_text(q, 4, &oom);
+	assist = column_text(q, 5, &oom);
+	rec->due = sqlite3_column_type(q, 6) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(q, 6);
+	rec->due_text = column_text(q, 7, &oom);
+	rec->repeat = column_text(q, 8, &oom);
+	rec->policy = column_text(q, 9, &oom);
+	rec->calendar = column_text(q, 10, &oom);
+	rec->target = column_text(q, 11, &oom);
+	row->created_at = sqlite3_column_int64(q, 12);
+	row->updated_at = sqlite3_column_int64(q, 13);
+	row->retired_at = sqlite3_column_int64(q, 14);	/* NULL reads 0 */
+	row->done_at = sqlite3_column_int64(q, 15);
+	if (oom) {
+		free(assist);
+		return fail_oom(s, op);
+	}
+	if (assist != NULL && assist_decode(assist, rec) == -1) {
+		store_set_error(&s->store, "sqlite: %s: task %s: assist is "
+		    "not a JSON array of names: %s", op, rec->key, assist);
+		free(assist);
+		return -1;
+	}
+	free(assist);
+	return 0;
+}
+
+/* The task rows a prepared, bound statement returns. */
+static int
+task_rows_collect(struct sqlite_store *s, sqlite3_stmt *q, const char *op,
+    struct task_row **rows, size_t *n)
+{
+	struct task_row *v = NULL, *nv;
+	size_t cap = 0, count = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((nv = grow(v, &cap, count + 1, sizeof *v)) == NULL) {
+			fail_oom(s, op);
+			goto fail;
+		}
+		v = nv;
+		if (task_row_read(s, q, &v[count], op) == -1) {
+			count++;	/* partly read: freed below */
+			goto fail;
+		}
+		count++;
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, op, NULL);
+		goto fail;
+	}
+	stmt_done(q);
+	*rows = v;
+	*n = count;
+	return 0;
+fail:
+	stmt_done(q);
+	task_rows_free(v, count);
+	return -1;
+}
+
+static int
+task_read(struct sqlite_store *s, const char *key, struct task_row **row,
+    const char *op)
+{
+	sqlite3_stmt *q;
+	size_t n;
+
+	*row = NULL;
+	if ((q = stmt_get(s, STMT_TASK_GET, op)) == NULL)
+		return -1;
+	if (bind_text(q, 1, key) != SQLITE_OK) {
+		fail(s, op, key);
+		stmt_done(q);
+		return -1;
+	}
+	return task_rows_collect(s, q, op, row, &n);
+}
+
+static int
+sqlite_task_get(struct store *st, const char *key, struct task_row **row)
+{
+	return task_read(to_sqlite(st), key, row, "task_get");
+}
+
+static int
+sqlite_tasks(struct store *st, const char *source, bool include_retired,
+    struct task_row **rows, size_t *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+
+	*rows = NULL;
+	*n = 0;
+	if ((q = stmt_get(s, STMT_TASKS, "tasks")) == NULL)
+		return -1;
+	if (bind_text(q, 1, source) != SQLITE_OK ||
+	    sqlite3_bind_int(q, 2, include_retired) != SQLITE_OK) {
+		fail(s, "tasks", source);
+		stmt_done(q);
+		return -1;
+	}
+	return task_rows_collect(s, q, "tasks", rows, n);
+}
+
+static bool
+str_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+due_or_none(int due)
+{
+	return due < 0 ? -1 : due;
+}
+
+/* Whether the stored task already says what rec says. */
+static bool
+task_same(const struct task_rec *a, const struct task_rec *b)
+{
+	size_t i;
+
+	if (!str_same(a->title, b->title) || !str_same(a->lead, b->lead) ||
+	    due_or_none(a->due) != due_or_none(b->due) ||
+	    !str_same(a->due_text, b->due_text) ||
+	    !str_same(a->repeat, b->repeat) ||
+	    !str_same(a->policy, b->policy) ||
+	    !str_same(a->calendar, b->calendar) ||
+	    !str_same(a->target, b->target) || a->nassist != b->nassist)
+		return false;
+	for (i = 0; i < a->nassist; i++)
+		if (!str_same(a->assist[i], b->assist[i]))
+			return false;
+	return true;
+}
+
+static json_t *
+json_text(const char *text)
+{
+	return text == NULL ? json_null() : json_string(text);
+}
+
+static json_t *
+json_time(int64_t t)
+{
+	return t == 0 ? json_null() : json_integer(t);
+}
+
+/* The stored row as a JSON object, for task_history.old. */
+static char *
+task_snapshot(const struct task_row *row)
+{
+	const struct task_rec *r = &row->rec;
+	json_t *o = NULL, *assist;
+	char *text = NULL;
+	size_t i;
+
+	if ((assist = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < r->nassist; i++)
+		if (json_array_append_new(assist,
+		    json_text(r->assist[i])) == -1)
+			goto done;
+	/* The _new setters take the value, also when they fail. */
+	if ((o = json_object()) == NULL ||
+	    json_object_set_new(o, "id", json_integer(row->id)) == -1 ||
+	    json_object_set_new(o, "key", json_text(r->key)) == -1 ||
+	    json_object_set_new(o, "source", json_text(r->source)) == -1 ||
+	    json_object_set_new(o, "title", json_text(r->title)) == -1 ||
+	    json_object_set_new(o, "lead", json_text(r->lead)) == -1 ||
+	    json_object_set(o, "assist", assist) == -1 ||
+	    json_object_set_new(o, "due", r->due < 0 ? json_null() :
+	    json_integer(r->due)) == -1 ||
+	    json_object_set_new(o, "due_text", json_text(r->due_text)) == -1 ||
+	    json_object_set_new(o, "repeat", json_text(r->repeat)) == -1 ||
+	    json_object_set_new(o, "policy", json_text(r->policy)) == -1 ||
+	    json_object_set_new(o, "calendar", json_text(r->calendar)) == -1 ||
+	    json_object_set_new(o, "target", json_text(r->target)) == -1 ||
+	    json_object_set_new(o, "created_at",
+	    json_integer(row->created_at)) == -1 ||
+	    json_object_set_new(o, "updated_at",
+	    json_integer(row->updated_at)) == -1 ||
+	    json_object_set_new(o, "retired_at",
+	    json_time(row->retired_at)) == -1 ||
+	    json_object_set_new(o, "done_at", json_time(row->done_at)) == -1)
+		goto done;
+	text = json_dumps(o, JSON_COMPACT);
+done:
+	json_decref(o);
+	json_decref(assist);
+	return text;
+}
+
+static int
+history_add(struct sqlite_store *s, int64_t task_id,
+    enum task_change_kind change, const char *old, int64_t now,
+    const char *key)
+{
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_HISTORY_ADD, "tasks_sync")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, task_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, now) != SQLITE_OK ||
+	    bind_text(q, 3, task_change_kind_str(change)) != SQLITE_OK ||
+	    bind_text(q, 4, old) != SQLITE_OK) {
+		fail(s, "tasks_sync", key);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, "tasks_sync", key);
+}
+
+/* Inserts or updates (by key) the task rec says. */
+static int
+task_write(struct sqlite_store *s, enum stmt_id id, const char *source,
+    const struct task_rec *rec, int64_t now)
+{
+	sqlite3_stmt *q;
+	char *assist;
+	int rc = -1;
+
+	if ((assist = assist_encode(rec->assist, rec->nassist)) == NULL) {
+		store_set_error(&s->store, "sqlite: tasks_sync: %s: assisting "
+		    "offices must be UTF-8 names", rec->key);
+		return -1;
+	}
+	if ((q = stmt_get(s, id, "tasks_sync")) == NULL)
+		goto done;
+	if (bind_text(q, 1, rec->key) != SQLITE_OK ||
+	    bind_text(q, 2, source) != SQLITE_OK ||
+	    bind_text(q, 3, rec->title) != SQLITE_OK ||
+	    bind_text(q, 4, rec->lead) != SQLITE_OK ||
+	    bind_text(q, 5, assist) != SQLITE_OK ||
+	    (rec->due < 0 ? sqlite3_bind_null(q, 6) :
+	    sqlite3_bind_int(q, 6, rec->due)) != SQLITE_OK ||
+	    bind_text(q, 7, rec->due_text) != SQLITE_OK ||
+	    bind_text(q, 8, rec->repeat) != SQLITE_OK ||
+	    bind_text(q, 9, rec->policy) != SQLITE_OK ||
+	    bind_text(q, 10, rec->calendar) != SQLITE_OK ||
+	    bind_text(q, 11, rec->target) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 12, now) != SQLITE_OK) {
+		fail(s, "tasks_sync", rec->key);
+		stmt_done(q);
+		goto done;
+	}
+	rc = stmt_run(s, q, "tasks_sync", rec->key);
+done:
+	free(assist);
+	return rc;
+}
+
+static int
+task_sync_one(struct sqlite_store *s, const char *source,
+    const struct task_rec *rec, int64_t now, struct sync_stats *stats)
+{
+	struct task_row *old;
+	enum task_change_kind change;
+	char *snapshot = NULL;
+	int rc = -1;
+
+	if (task_read(s, rec->key, &old, "tasks_sync") == -1)
+		return -1;
+	if (old == NULL) {
+		if (task_write(s, STMT_TASK_INSERT, source, rec, now) == -1 ||
+		    history_add(s, sqlite3_last_insert_rowid(s->db), TASK_ADDED,
+		    NULL, now, rec->key) == -1)
+			return -1;
+		stats->added++;
+		return 0;
+	}
+	if (strcmp(old->rec.source, source) != 0) {
+		store_set_error(&s->store, "sqlite: tasks_sync: %s: the task "
+		    "belongs to source \"%s\", not \"%s\"", rec->key,
+		    old->rec.source, source);
+		goto done;
+	}
+	if (old->retired_at == 0 && task_same(&old->rec, rec)) {
+		stats->unchanged++;
+		rc = 0;
+		goto done;
+	}
+	change = old->retired_at != 0 ? TASK_RESTORED : TASK_CHANGED;
+	if ((snapshot = task_snapshot(old)) == NULL) {
+		fail_oom(s, "tasks_sync");
+		goto done;
+	}
+	if (history_add(s, old->id, change, snapshot, now, rec->key) == -1 ||
+	    task_write(s, STMT_TASK_UPDATE, source, rec, now) == -1)
+		goto done;
+	if (change == TASK_RESTORED)
+		stats->restored++;
+	else
+		stats->changed++;
+	rc = 0;
+done:
+	free(snapshot);
+	task_rows_free(old, 1);
+	return rc;
+}
+
+static int
+key_compare(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The keys of recs, sorted; refuses keys missing, foreign or repeated. */
+static int
+sync_keys(struct sqlite_store *s, const char *source,
+    const struct task_rec *recs, size_t n, const char ***out)
+{
+	const char **keys;
+	size_t i;
+
+	if ((keys = calloc(n == 0 ? 1 : n, sizeof *keys)) == NULL)
+		return fail_oom(s, "tasks_sync");
+	for (i = 0; i < n; i++) {
+		if (recs[i].key == NULL) {
+			store_set_error(&s->store, "sqlite: tasks_sync: task "
+			    "#%zu has no key", i + 1);
+			goto fail;
+		}
+		if (recs[i].source != NULL &&
+		    strcmp(recs[i].source, source) != 0) {
+			store_set_error(&s->store, "sqlite: tasks_sync: %s: "
+			    "source \"%s\" in a sync of \"%s\"", recs[i].key,
+			    recs[i].source, source);
+			goto fail;
+		}
+		keys[i] = recs[i].key;
+	}
+	qsort(keys, n, sizeof *keys, key_compare);
+	for (i = 1; i < n; i++) {
+		if (strcmp(keys[i - 1], keys[i]) == 0) {
+			store_set_error(&s->store, "sqlite: tasks_sync: %s: "
+			    "the key is given twice", keys[i]);
+			goto fail;
+		}
+	}
+	*out = keys;
+	return 0;
+fail:
+	free(keys);
+	return -1;
+}
+
+static int
+task_retire(struct sqlite_store *s, int64_t id, int64_t now)
+{
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_TASK_RETIRE, "tasks_sync")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, now) != SQLITE_OK) {
+		fail(s, "tasks_sync", NULL);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, "tasks_sync", NULL);
+}
+
+/* Retires the active tasks of source whose keys are not in keys. */
+static int
+retire_missing(struct sqlite_store *s, const char *source, const char **keys,
+    size_t n, int64_t now, struct sync_stats *stats)
+{
+	sqlite3_stmt *q;
+	int64_t *ids = NULL, *grown;
+	size_t cap = 0, nids = 0, i;
+	const char *key;
+	int rc;
+
+	if ((q = stmt_get(s, STMT_TASKS_ACTIVE, "tasks_sync")) == NULL)
+		return -1;
+	if (bind_text(q, 1, source) != SQLITE_OK) {
+		fail(s, "tasks_sync", source);
+		goto fail;
+	}
+	/* Collected first: no writes to tasks while reading it. */
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((key = (const char *)sqlite3_column_text(q, 1)) == NULL ||
+		    (grown = grow(ids, &cap, nids + 1,
+		    sizeof *ids)) == NULL) {
+			fail_oom(s, "tasks_sync");
+			goto fail;
+		}
+		ids = grown;
+		if (bsearch(&key, keys, n, sizeof *keys, key_compare) == NULL)
+			ids[nids++] = sqlite3_column_int64(q, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, "tasks_sync", source);
+		goto fail;
+	}
+	stmt_done(q);
+	for (i = 0; i < nids; i++) {
+		if (task_retire(s, ids[i], now) == -1 ||
+		    history_add(s, ids[i], TASK_RETIRED, NULL, now,
+		    NULL) == -1) {
+			free(ids);
+			return -1;
+		}
+		stats->retired++;
+	}
+	free(ids);
+	return 0;
+fail:
+	stmt_done(q);
+	free(ids);
+	return -1;
+}
+
+static int
+sqlite_tasks_sync(struct store *st, const char *source,
+    const struct task_rec *recs, size_t n, int64_t now,
+    struct sync_stats *stats)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct sync_stats counted;
+	const char **keys;
+	size_t i;
+	bool own;
+	int rc = -1;
+
+	memset(&counted, 0, sizeof counted);
+	if (source == NULL) {
+		store_set_error(st, "sqlite: tasks_sync: no source");
+		return -1;
+	}
+	if (sync_keys(s, source, recs, n, &keys) == -1)
+		return -1;
+	if (op_begin(s, "tasks_sync", &own) == -1) {
+		free(keys);
+		return -1;
+	}
+	if (retire_missing(s, source, keys, n, now, &counted) == -1)
+		goto done;
+	for (i = 0; i < n; i++)
+		if (task_sync_one(s, source, &recs[i], now, &counted) == -1)
+			goto done;
+	rc = 0;
+done:
+	free(keys);
+	rc = op_end(s, "tasks_sync", own, rc);
+	if (rc == 0 && stats != NULL)
+		*stats = counted;
+	return rc;
+}
+
+static int
+sqlite_task_history(struct store *st, const char *key,
+    struct task_change **changes, size_t *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct task_change *v = NULL, *nv, *c;
+	sqlite3_stmt *q;
+	size_t cap = 0, count = 0;
+	const char *word;
+	bool oom = false;
+	int rc;
+
+	*changes = NULL;
+	*n = 0;
+	if ((q = stmt_get(s, STMT_HISTORY, "task_history")) == NULL)
+		return -1;
+	if (bind_text(q, 1, key) != SQLITE_OK) {
+		fail(s, "task_history", key);
+		goto fail;
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((nv = grow(v, &cap, count + 1, sizeof *v)) == NULL) {
+			fail_oom(s, "task_history");
+			goto fail;
+		}
+		v = nv;
+		c = &v[count++];
+		c->id = sqlite3_column_int64(q, 0);
+		c->changed_at = sqlite3_column_int64(q, 1);
+		c->old = column_text(q, 3, &oom);
+		if (oom) {
+			fail_oom(s, "task_history");
+			goto fail;
+		}
+		word = (const char *)sqlite3_column_text(q, 2);
+		if (word == NULL || task_change_kind_parse(word,
+		    &c->change) == -1) {
+			store_set_error(st, "sqlite: task_history: %s: unknown "
+			    "change \"%s\"", key, word != NULL ? word : "");
+			goto fail;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, "task_history", key);
+		goto fail;
+	}
+	stmt_done(q);
+	*changes = v;
+	*n = count;
+	return 0;
+fail:
+	stmt_done(q);
+	task_changes_free(v, count);
+	return -1;
+}
+
+static int
+case_lookup(struct sqlite_store *s, const char *ref, int64_t *id,
+    const char *op)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	*id = 0;
+	if ((q = stmt_get(s, STMT_CASE_FIND, op)) == NULL)
+		return -1;
+	if (bind_text(q, 1, ref) == SQLITE_OK) {
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			*id = sqlite3_column_int64(q, 0);
+			rc = SQLITE_DONE;
+		}
+	} else
+		rc = SQLITE_ERROR;
+	if (rc != SQLITE_DONE)
+		fail(s, op, ref);
+	stmt_done(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sqlite_case_find(struct store *st, const char *ref, int64_t *id)
+{
+	return case_lookup(to_sqlite(st), ref, id, "case_find");
+}
+
+static int
+event_insert(struct sqlite_store *s, int64_t case_id,
+    const struct tl_event *ev, const char *note, int64_t now, const char *op)
+{
+	sqlite3_stmt *q;
+	char what[64];
+
+	snprintf(what, sizeof what, "case %lld", (long long)case_id);
+	if ((size_t)ev->kind >= NEVENT_KINDS) {
+		store_set_error(&s->store, "sqlite: %s: %s: unknown event "
+		    "kind %d", op, what, (int)ev->kind);
+		return -1;
+	}
+	if ((q = stmt_get(s, STMT_EVENT_ADD, op)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, case_id) != SQLITE_OK ||
+	    bind_text(q, 2, event_kinds[ev->kind]) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 3, ev->at) != SQLITE_OK ||
+	    bind_text(q, 4, ev->milestone) != SQLITE_OK ||
+	    bind_text(q, 5, note) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 6, now) != SQLITE_OK) {
+		fail(s, op, what);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, op, what);
+}
+
+static int
+case_insert(struct sqlite_store *s, const struct case_rec *rec, int64_t now)
+{
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_CASE_INSERT, "case_open")) == NULL)
+		return -1;
+	if (bind_text(q, 1, rec->ref) != SQLITE_OK ||
+	    bind_text(q, 2, rec->rule) != SQLITE_OK ||
+	    bind_text(q, 3, rec->office) != SQLITE_OK ||
+	    bind_text(q, 4, rec->title) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 5, now) != SQLITE_OK) {
+		fail(s, "case_open", rec->ref);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, "case_open", rec->ref);
+}
+
+static int
+sqlite_case_open(struct store *st, const struct case_rec *rec,
+    int64_t opened_at, int64_t now, int64_t *id, bool *existed)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct tl_event opened = { TL_OPENED, opened_at, NULL };
+	int64_t found = 0;
+	bool own;
+	int rc = -1;
+
+	if (op_begin(s, "case_open", &own) == -1)
+		return -1;
+	if (case_lookup(s, rec->ref, &found, "case_open") == -1)
+		goto done;
+	if (found != 0) {
+		*existed = true;
+		rc = 0;
+		goto done;
+	}
+	if (case_insert(s, rec, now) == -1)
+		goto done;
+	found = sqlite3_last_insert_rowid(s->db);
+	if (event_insert(s, found, &opened, NULL, now, "case_open") == -1)
+		goto done;
+	*existed = false;
+	rc = 0;
+done:
+	if ((rc = op_end(s, "case_open", own, rc)) == 0)
+		*id = found;
+	return rc;
+}
+
+static int
+sqlite_case_event_add(struct store *st, int64_t case_id,
+    const struct tl_event *ev, const char *note, int64_t now)
+{
+	return event_insert(to_sqlite(st), case_id, ev, note, now,
+	    "case_event_add");
+}
+
+static int
+event_kind_parse(const char *word, enum tl_event_kind *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NEVENT_KINDS; i++) {
+		if (strcmp(event_kinds[i], word) == 0) {
+			*kind = (enum tl_event_kind)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+sqlite_case_events(struct store *st, int64_t case_id,
+    struct case_event_rec **events, size_t *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct case_event_rec *v = NULL, *nv, *e;
+	sqlite3_stmt *q;
+	size_t cap = 0, count = 0;
+	const char *word;
+	bool oom = false;
+	int rc;
+
+	*events = NULL;
+	*n = 0;
+	if ((q = stmt_get(s, STMT_EVENTS, "case_events")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, case_id) != SQLITE_OK) {
+		fail(s, "case_events", NULL);
+		goto fail;
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((nv = grow(v, &cap, count + 1, sizeof *v)) == NULL) {
+			fail_oom(s, "case_events");
+			goto fail;
+		}
+		v = nv;
+		e = &v[count++];
+		e->id = sqlite3_column_int64(q, 0);
+		e->at = sqlite3_column_int64(q, 2);
+		e->milestone = column_text(q, 3, &oom);
+		e->note = column_text(q, 4, &oom);
+		e->recorded_at = sqlite3_column_int64(q, 5);
+		if (oom) {
+			fail_oom(s, "case_events");
+			goto fail;
+		}
+		word = (const char *)sqlite3_column_text(q, 1);
+		if (word == NULL || event_kind_parse(word, &e->kind) == -1) {
+			store_set_error(st, "sqlite: case_events: event %lld: "
+			    "unknown kind \"%s\"", (long long)e->id,
+			    word != NULL ? word : "");
+			goto fail;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, "case_events", NULL);
+		goto fail;
+	}
+	stmt_done(q);
+	*events = v;
+	*n = count;
+	return 0;
+fail:
+	stmt_done(q);
+	case_events_free(v, count);
+	return -1;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.schema_version = sqlite_schema_version,
+	.office_put = sqlite_office_put,
+	.offices = sqlite_offices,
+	.tasks_sync = sqlite_tasks_sync,
+	.task_get = sqlite_task_get,
+	.tasks = sqlite_tasks,
+	.task_history = sqlite_task_history,
+	.case_open = sqlite_case_open,
+	.case_find = sqlite_case_find,
+	.case_event_add = sqlite_case_event_add,
+	.case_events = sqlite_case_events,
+};
