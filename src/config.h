@@ -89,6 +89,7 @@ struct policy_conf {
 
 struct rule_conf {
 	struct tl_rule		 rule;		/* rule.cal points into calendars */
+	char			**milestone_title; /* [rule.nmilestones]; NULL: none */
 	char			*calendar;
 	char			*policy;
 	struct origin		 origin;
@@ -146,7 +147,10 @@ const struct calendar_conf *config_calendar(const struct config *,
     const char *name);
 const struct channel_conf *config_channel(const struct config *,
     const char *name);
+/* An office by its name or by one of its aliases. */
 const struct office_conf *config_office(const struct config *,
+    const char *name);
+const struct group_conf *config_group(const struct config *,
     const char *name);
 const struct policy_conf *config_policy(const struct config *,
     const char *name);

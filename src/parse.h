@@ -60,5 +60,11 @@ bool parse_url(const char *s, const char *const *schemes, char *err,
     size_t errlen);
 /* local@domain, with a dot in the domain, no spaces or angle brackets. */
 bool parse_email(const char *s, char *err, size_t errlen);
+/*
+ * "HOST:PORT" or "[IPV6]:PORT" (port 1..65535) for a TCP listener; host
+ * (without brackets) is written into host (hostlen bytes).
+ */
+bool parse_host_port(const char *s, char *host, size_t hostlen, int *port,
+    char *err, size_t errlen);
 
 #endif

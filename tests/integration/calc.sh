@@ -5,10 +5,10 @@
 CONF="$ETC/duban.conf"
 
 check() {	# check EXPECTED ARGS...
-	want=$1
+	answer=$1
 	shift
 	expect_exit 0 "$DUBANCTL" -c "$CONF" calc "$@"
-	[ "$(cat "$TMP/out")" = "$want" ] || fail "calc $*: expected $want, got $(cat "$TMP/out")"
+	[ "$(cat "$TMP/out")" = "$answer" ] || fail "calc $*: expected $answer, got $(cat "$TMP/out")"
 }
 
 check 2024-10-23 2024-09-20 '+20 workdays'
