@@ -53,7 +53,21 @@ struct channel_conf {
 	char			*password_file;	/* smtp */
 	bool			 starttls;	/* smtp://: require STARTTLS (default true) */
 	char			*file;		/* stdout: a file to append to instead */
+	int			 rate_per_minute; /* token bucket; 0: unlimited
+					   (default 20 for wecom and dingtalk,
+					   100 for feishu, 0 otherwise) */
+	int			 connect_timeout; /* seconds, default 10 */
+	int			 timeout;	/* seconds for a whole transfer, default 30 */
+	bool			 feishu_post;	/* feishu: format = "post" (default) or "text" */
 	struct origin		 origin;
+};
+
+/* A message template read from a file named in config (render.c). */
+struct template_conf {
+	char		*kind;		/* before|due|overdue|escalation|digest|failure */
+	char		*file;		/* absolute path */
+	char		*content;	/* the file, read at load */
+	struct origin	 origin;
 };
 
 struct office_conf {
@@ -119,6 +133,17 @@ struct config {
 	char			*ack_base_url;
 	char			*log_level;
 	int			 deadline_secs;	/* deadline_time */
+	char			*language;	/* "zh" (default) or "en" */
+	int			 group_wait;	/* seconds a due reminder waits for
+						   others to the same office and
+						   channel (default 0) */
+	int			 digest_min;	/* rows to one office+channel at once
+						   that make a digest (default 3) */
+	int			 max_inflight;	/* concurrent transfers (default 16) */
+	int			 retry_base;	/* first retry delay, s (default 30) */
+	int			 retry_max_age;	/* give up after, s (default 86400) */
+	struct template_conf	*templates;
+	size_t			 ntemplates;
 
 	struct calendar_conf	*calendars;	/* in file order; [0] is the default */
 	size_t			 ncalendars;
@@ -155,5 +180,7 @@ const struct group_conf *config_group(const struct config *,
 const struct policy_conf *config_policy(const struct config *,
     const char *name);
 const struct rule_conf *config_rule(const struct config *, const char *name);
+const struct template_conf *config_template(const struct config *,
+    const char *kind);
 
 #endif

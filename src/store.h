@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "reminder.h"
 #include "timelimit.h"
 
 struct store;
@@ -107,6 +108,38 @@ struct case_event_rec {
 	int64_t			 recorded_at;
 };
 
+/* A stored case. */
+struct case_row {
+	int64_t	 id;
+	char	*ref;
+	char	*rule;
+	char	*office;
+	char	*title;
+	int64_t	 created_at;
+	bool	 closed;	/* has a whole-case TL_CLOSED event */
+};
+
+/* A row the caller wants in the outbox (plan.c); strings are borrowed. */
+struct reminder_plan {
+	const char		*milestone;	/* NULL for tasks */
+	const char		*office;
+	const char		*channel;
+	enum reminder_kind	 kind;
+	int64_t			 due_at;
+	int64_t			 deadline_at;
+};
+
+/* Filter for listing reminders; zero/NULL fields match everything. */
+struct reminder_filter {
+	int			 state;		/* enum reminder_state, or -1 */
+	const char		*office;
+	int64_t			 from;		/* due_at >= from (0: any) */
+	int64_t			 to;		/* due_at < to (0: any) */
+	int64_t			 item_id;	/* 0: any; with item_type */
+	enum item_type		 item_type;
+	size_t			 limit;		/* 0: no limit */
+};
+
 struct store_ops {
 	const char	*name;
 
@@ -164,6 +197,78 @@ struct store_ops {
 	/* The case's events in order; free with case_events_free. */
 	int	(*case_events)(struct store *, int64_t case_id,
 		    struct case_event_rec **events, size_t *n);
+	/* One case by id (*row NULL when none); free with case_rows_free. */
+	int	(*case_get)(struct store *, int64_t id, struct case_row **row);
+	/* Cases by id, open ones only unless include_closed. */
+	int	(*cases)(struct store *, bool include_closed,
+		    struct case_row **rows, size_t *n);
+	/* Marks a task done (done_at = at) or not done (at = 0). */
+	int	(*task_set_done)(struct store *, const char *key, int64_t at,
+		    int64_t now);
+
+	/*
+	 * The outbox.
+	 *
+	 * reminders_plan makes the future of one item's outbox match plan:
+	 * pending and retry rows of the item that are not in plan become
+	 * cancelled; plan rows with no equal row (same milestone, office,
+	 * channel, kind, due_at) in any state but cancelled are inserted as
+	 * pending with next_at = due_at.  Rows in sending, sent and failed are
+	 * never touched.  Counts of inserted and cancelled rows are returned.
+	 */
+	int	(*reminders_plan)(struct store *, enum item_type, int64_t item_id,
+		    const struct reminder_plan *plan, size_t n, int64_t now,
+		    int *inserted, int *cancelled);
+	/* Cancels the item's pending and retry rows (milestone NULL: all). */
+	int	(*reminders_cancel)(struct store *, enum item_type,
+		    int64_t item_id, const char *milestone, int64_t now,
+		    int *cancelled);
+	/*
+	 * The earliest next_at of pending and retry rows; *found false when
+	 * there are none.
+	 */
+	int	(*reminder_next)(struct store *, int64_t *next_at, bool *found);
+	/*
+	 * Claims up to max pending/retry rows with next_at <= until, oldest
+	 * next_at first: they become sending (attempts + 1) in one
+	 * transaction and are returned.  Free with reminders_free.
+	 */
+	int	(*reminders_claim)(struct store *, int64_t until, size_t max,
+		    int64_t now, struct reminder **rows, size_t *n);
+	/*
+	 * Records an attempt and moves a sending row to sent, retry (with
+	 * next_at) or failed.
+	 */
+	int	(*reminder_finish)(struct store *, int64_t id,
+		    enum reminder_state state, int64_t next_at,
+		    const struct attempt *, int64_t now);
+	/*
+	 * After a crash: rows left in sending go back to retry with
+	 * next_at = now (they may have been delivered: the only duplicates).
+	 */
+	int	(*reminders_recover)(struct store *, int64_t now, int *n);
+	/* Inserts one row (e.g. a delivery-failure notice) as pending. */
+	int	(*reminder_add)(struct store *, enum item_type, int64_t item_id,
+		    const struct reminder_plan *, int64_t about, int64_t now,
+		    int64_t *id);
+	int	(*reminder_get)(struct store *, int64_t id, struct reminder **row);
+	int	(*reminders)(struct store *, const struct reminder_filter *,
+		    struct reminder **rows, size_t *n);
+	/*
+	 * Acknowledgement: records that office acknowledged the item (once;
+	 * a second ack keeps the first time) and cancels the item's pending
+	 * and retry RK_OVERDUE rows for that office.
+	 */
+	int	(*ack_put)(struct store *, enum item_type, int64_t item_id,
+		    const char *milestone, const char *office, int64_t now,
+		    bool *already);
+	/* Whether office acknowledged the item; *at = 0 when not. */
+	int	(*ack_get)(struct store *, enum item_type, int64_t item_id,
+		    const char *milestone, const char *office, int64_t *at);
+
+	/* Small named values (e.g. the ack signing key), NULL when unset. */
+	int	(*meta_get)(struct store *, const char *key, char **value);
+	int	(*meta_put)(struct store *, const char *key, const char *value);
 };
 
 struct store {
@@ -184,6 +289,7 @@ void case_events_free(struct case_event_rec *, size_t n);
 void office_rows_free(struct office_row *, size_t n);
 void task_rows_free(struct task_row *, size_t n);
 void task_changes_free(struct task_change *, size_t n);
+void case_rows_free(struct case_row *, size_t n);
 
 extern const struct store_ops store_sqlite_ops;
 

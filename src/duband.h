@@ -1,0 +1,42 @@
+/*
+ * The daemon's context: what its subsystems share.  One per process,
+ * created in main() and passed to each subsystem explicitly.
+ */
+#ifndef DUBAN_DUBAND_H
+#define DUBAN_DUBAND_H
+
+#include <stdbool.h>
+
+#include "clock.h"
+#include "log.h"
+
+struct api;
+struct config;
+struct dispatch;
+struct event_base;
+struct schedule;
+struct store;
+struct templates;
+
+struct duban {
+	const char		*config_path;
+	struct event_base	*base;
+	struct logger		 log;
+	struct clock		 clock;
+	struct config		*config;	/* swapped whole on reload */
+	struct templates	*templates;	/* from config */
+	struct store		*store;
+	struct schedule		*schedule;
+	struct dispatch		*dispatch;
+	struct api		*api;
+	unsigned char		 ack_key[32];	/* signs acknowledgement links */
+};
+
+/*
+ * Reloads the config named at start: validate everything, then swap.
+ * 0, or -1 with every error in errs (the running config stays).
+ */
+struct errors;
+int duban_reload(struct duban *, struct errors *errs);
+
+#endif
