@@ -8,6 +8,7 @@
 #ifndef DUBAN_CHANNEL_H
 #define DUBAN_CHANNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,5 +77,20 @@ int channel_open(struct channel *, const struct channel_conf *, char *err,
     size_t errlen);
 void channel_close(struct channel *);
 void channel_req_free(struct channel_req *);
+
+/* The kinds, for channel_ops_for (channel_webhook.c, _smtp.c, _stdout.c). */
+extern const struct channel_ops channel_webhook_ops;
+extern const struct channel_ops channel_wecom_ops;
+extern const struct channel_ops channel_dingtalk_ops;
+extern const struct channel_ops channel_feishu_ops;
+extern const struct channel_ops channel_smtp_ops;
+extern const struct channel_ops channel_stdout_ops;
+
+/*
+ * For the kinds: true when a failed transfer is worth retrying (the network,
+ * the peer or a timeout), false for errors that will not go away by
+ * themselves (a bad URL, a certificate that does not verify...).
+ */
+bool channel_curl_transient(CURLcode);
 
 #endif

@@ -30,6 +30,21 @@
  *  - A rule without a title takes its name as title; max_extensions without
  *    an extension is an error.  The extension may use another unit than the
  *    limit (timelimit.h counts it after the limit).
+ *  - Reminder engine settings (all top level, each with a default):
+ *    language "zh" | "en"; group_wait 0..86400 s; digest_min 2..1000;
+ *    max_inflight 1..1024; retry_base 1..86400 s, not longer than
+ *    retry_max_age; retry_max_age in hours or days only ("24h", "2 days";
+ *    working days make no sense for a delivery deadline), at most 365
+ *    days.
+ *  - Channel limits: rate_per_minute 0..60000 (0: unlimited) for every
+ *    type, connect_timeout 1..600 s and timeout 1..3600 s for every type
+ *    but stdout, connect_timeout not longer than timeout; format ("post"
+ *    or "text") for feishu only.
+ *  - template "KIND" { file = "PATH" }: KIND is before, due, overdue,
+ *    escalation, digest or failure, each at most once in the whole
+ *    configuration.  The file is read at load (and at every reload): it
+ *    must be non-empty UTF-8 text of at most 64 KiB; a leading byte order
+ *    mark is dropped.  Its template syntax is render.c's to check.
  */
 #include "config.h"
 
@@ -57,6 +72,22 @@
 #define DEFAULT_DATABASE	LOCALSTATEDIR "/lib/duban/duban.db"
 #define DEFAULT_SOCKET		RUNSTATEDIR "/duban/duban.sock"
 #define DEFAULT_LOG_LEVEL	"notice"
+#define DEFAULT_LANGUAGE	"zh"
+#define TEMPLATE_SIZE_MAX	(64 * 1024)
+#define RATE_PER_MINUTE_MAX	60000
+#define CONNECT_TIMEOUT_DEFAULT	10
+#define CONNECT_TIMEOUT_MAX	600
+#define TIMEOUT_DEFAULT		30
+#define TIMEOUT_MAX		3600
+#define GROUP_WAIT_MAX		86400
+#define DIGEST_MIN_DEFAULT	3
+#define DIGEST_MIN_MAX		1000
+#define MAX_INFLIGHT_DEFAULT	16
+#define MAX_INFLIGHT_MAX	1024
+#define RETRY_BASE_DEFAULT	30
+#define RETRY_BASE_MAX		86400
+#define RETRY_MAX_AGE_DEFAULT	86400
+#define RETRY_MAX_AGE_MAX	(365 * 86400)
 
 enum kind {
 	K_CALENDAR,
@@ -66,16 +97,27 @@ enum kind {
 	K_POLICY,
 	K_RULE,
 	K_TASK,
+	K_TEMPLATE,
 	K_NKINDS
 };
 
 static const char *const kind_names[K_NKINDS] = {
 	"calendar", "channel", "office", "group", "policy", "rule", "task",
+	"template",
 };
 
 static const char *const log_levels[] = {
 	"error", "warning", "notice", "info", "debug", NULL,
 };
+
+static const char *const languages[] = { "zh", "en", NULL };
+
+/* The kinds of message a template file may override (render.h). */
+static const char *const template_kinds[] = {
+	"before", "due", "overdue", "escalation", "digest", "failure", NULL,
+};
+
+static const char *const feishu_formats[] = { "post", "text", NULL };
 
 static const char *const web_schemes[] = { "http", "https", NULL };
 static const char *const mail_schemes[] = { "smtp", "smtps", NULL };
@@ -93,6 +135,8 @@ static const struct {
 };
 
 struct cfile;
+
+static char *read_text(FILE *, size_t *);
 
 /* An include() in a file, and what it brought in. */
 struct inc {
@@ -153,6 +197,16 @@ struct load {
 	size_t		  nproblems;
 	struct item	 *items[K_NKINDS];	/* parallel to conf's arrays */
 };
+
+static bool
+word_in(const char *s, const char *const *words)
+{
+	for (; *words != NULL; words++) {
+		if (strcmp(s, *words) == 0)
+			return true;
+	}
+	return false;
+}
 
 static void *
 xreallocarray(void *p, size_t n, size_t size)
@@ -543,6 +597,24 @@ item_duration(const struct item *it, const char *opt, struct duration *d)
 		d->n = 0;
 }
 
+/* An integer option from min to max; def when not written or wrong. */
+static int
+item_int(const struct item *it, const char *opt, int def, long min,
+    long max)
+{
+	long v;
+
+	if (!item_has(it, opt))
+		return def;
+	v = cfg_getint(it->sec, opt);
+	if (v < min || v > max) {
+		item_error(it, opt, 0, "%s must be from %ld to %ld, got %ld",
+		    opt, min, max, v);
+		return def;
+	}
+	return (int)v;
+}
+
 static void
 item_hours(const struct item *it, const char *opt, struct office_hours *h)
 {
@@ -698,6 +770,55 @@ channel_check_smtp(const struct item *it, struct channel_conf *ch)
 		check_readable(it, "password_file", 0, ch->password_file);
 }
 
+/* The robots of WeCom and DingTalk take about 20 messages a minute. */
+static int
+channel_default_rate(enum channel_type type)
+{
+	switch (type) {
+	case CHANNEL_WECOM:
+	case CHANNEL_DINGTALK:
+		return 20;
+	case CHANNEL_FEISHU:
+		return 100;
+	case CHANNEL_WEBHOOK:
+	case CHANNEL_SMTP:
+	case CHANNEL_STDOUT:
+		break;
+	}
+	return 0;
+}
+
+/* Rate, timeouts and format: the options of every (or one) type. */
+static void
+channel_check_limits(const struct item *it, const char *type,
+    struct channel_conf *ch)
+{
+	const char *format = cfg_getstr(it->sec, "format");
+
+	ch->rate_per_minute = item_int(it, "rate_per_minute",
+	    channel_default_rate(ch->type), 0, RATE_PER_MINUTE_MAX);
+	ch->connect_timeout = item_int(it, "connect_timeout",
+	    CONNECT_TIMEOUT_DEFAULT, 1, CONNECT_TIMEOUT_MAX);
+	ch->timeout = item_int(it, "timeout", TIMEOUT_DEFAULT, 1,
+	    TIMEOUT_MAX);
+	ch->feishu_post = ch->type == CHANNEL_FEISHU;
+	if (ch->type == CHANNEL_STDOUT) {
+		channel_reject(it, type, "connect_timeout");
+		channel_reject(it, type, "timeout");
+	} else if (ch->connect_timeout > ch->timeout)
+		item_error(it, item_has(it, "connect_timeout") ?
+		    "connect_timeout" : "timeout", 0, "connect_timeout (%d s) "
+		    "is longer than timeout (%d s), the limit of the whole "
+		    "transfer", ch->connect_timeout, ch->timeout);
+	if (ch->type != CHANNEL_FEISHU)
+		channel_reject(it, type, "format");
+	else if (format != NULL && !word_in(format, feishu_formats))
+		item_error(it, "format", 0, "format: expected \"post\" or "
+		    "\"text\", got \"%s\"", format);
+	else if (format != NULL)
+		ch->feishu_post = strcmp(format, "post") == 0;
+}
+
 static void
 channel_convert(struct load *ld, const struct item *it)
 {
@@ -733,6 +854,7 @@ channel_convert(struct load *ld, const struct item *it)
 		    "dingtalk, feishu, smtp or stdout, got \"%s\"", type);
 		return;
 	}
+	channel_check_limits(it, type, ch);
 	if (ch->type == CHANNEL_SMTP) {
 		channel_check_smtp(it, ch);
 		return;
@@ -958,6 +1080,127 @@ task_convert(struct load *ld, const struct item *it)
 		    "repeat)", t->id);
 }
 
+/* Where s (len bytes) stops being UTF-8, or NULL. */
+static const char *
+utf8_invalid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len;
+
+	while (p < end) {
+		unsigned char c = *p;
+		size_t n;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			n = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3, cp = c & 0x07, min = 0x10000;
+		} else
+			return (const char *)p;
+		if ((size_t)(end - p) <= n)
+			return (const char *)p;
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return (const char *)p;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates and beyond U+10FFFF. */
+		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) ||
+		    cp > 0x10ffff)
+			return (const char *)p;
+		p += n + 1;
+	}
+	return NULL;
+}
+
+static int
+line_of(const char *text, const char *at)
+{
+	int line = 1;
+
+	for (; text < at; text++) {
+		if (*text == '\n')
+			line++;
+	}
+	return line;
+}
+
+/*
+ * The whole template file, checked to be UTF-8 text of at most
+ * TEMPLATE_SIZE_MAX bytes; a leading byte order mark is dropped.
+ */
+static char *
+template_read(const struct item *it, const char *path)
+{
+	FILE *fp;
+	char *text;
+	const char *bad;
+	size_t len;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		item_error(it, "file", 0, "file \"%s\": %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	text = read_text(fp, &len);
+	fclose(fp);
+	if (text == NULL) {
+		item_error(it, "file", 0, "file \"%s\": read error", path);
+		return NULL;
+	}
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		memmove(text, text + 3, (len -= 3) + 1);
+	if (len > TEMPLATE_SIZE_MAX)
+		item_error(it, "file", 0, "file \"%s\" is larger than %d "
+		    "bytes", path, TEMPLATE_SIZE_MAX);
+	else if (len == 0)
+		item_error(it, "file", 0, "file \"%s\" is empty", path);
+	else if ((bad = memchr(text, '\0', len)) != NULL)
+		item_error(it, "file", 0, "file \"%s\" has a NUL byte at "
+		    "line %d: not a text file", path, line_of(text, bad));
+	else if ((bad = utf8_invalid(text, len)) != NULL)
+		item_error(it, "file", 0, "file \"%s\" is not UTF-8 (line "
+		    "%d); convert it, e.g. with iconv -f GBK -t UTF-8", path,
+		    line_of(text, bad));
+	else
+		return text;
+	free(text);
+	return NULL;
+}
+
+static void
+template_convert(struct load *ld, const struct item *it)
+{
+	struct config *conf = ld->conf;
+	struct template_conf *tc;
+
+	conf->templates = xreallocarray(conf->templates,
+	    conf->ntemplates + 1, sizeof *conf->templates);
+	tc = &conf->templates[conf->ntemplates];
+	memset(tc, 0, sizeof *tc);
+	tc->kind = item_title(it, "template");
+	tc->origin = item_origin(it);
+	tc->file = item_path(it, "file");
+	item_keep(ld, K_TEMPLATE, conf->ntemplates++, it);
+
+	if (!word_in(tc->kind, template_kinds))
+		item_error(it, NULL, 0, "template \"%s\": expected a kind "
+		    "of message: before, due, overdue, escalation, digest or "
+		    "failure", tc->kind);
+	if (tc->file == NULL)
+		item_error(it, NULL, 0, "template \"%s\" needs a file",
+		    tc->kind);
+	else if (check_readable(it, "file", 0, tc->file))
+		tc->content = template_read(it, tc->file);
+}
+
 typedef void (*convert_fn)(struct load *, const struct item *);
 
 /* Calls fn for each section of kind k, includes in place, in file order. */
@@ -1078,6 +1321,87 @@ top_listen(struct load *ld)
 		    "bearer tokens of the TCP API)");
 }
 
+static int
+top_int(struct load *ld, const char *opt, int def, long min, long max)
+{
+	struct item it;
+
+	if (!top_find(ld, opt, &it))
+		return def;
+	return item_int(&it, opt, def, min, max);
+}
+
+/* retry_max_age: hours or days (not working days), in seconds. */
+static void
+top_retry(struct load *ld)
+{
+	struct config *conf = ld->conf;
+	struct item it, base;
+	struct duration d;
+	const char *s;
+	char err[256];
+	bool has_base = top_find(ld, "retry_base", &base);
+
+	conf->retry_base = RETRY_BASE_DEFAULT;
+	if (has_base)
+		conf->retry_base = item_int(&base, "retry_base",
+		    RETRY_BASE_DEFAULT, 1, RETRY_BASE_MAX);
+	conf->retry_max_age = RETRY_MAX_AGE_DEFAULT;
+	if (top_find(ld, "retry_max_age", &it)) {
+		s = cfg_getstr(it.sec, "retry_max_age");
+		if (!parse_duration(s, &d, err, sizeof err) ||
+		    (d.unit != DUR_HOURS && d.unit != DUR_DAYS)) {
+			item_error(&it, "retry_max_age", 0, "retry_max_age: "
+			    "expected hours or days such as \"24h\" or "
+			    "\"2 days\", got \"%s\"", s);
+			return;
+		}
+		if (d.n <= 0) {
+			item_error(&it, "retry_max_age", 0, "retry_max_age "
+			    "must be positive, got \"%s\"", s);
+			return;
+		}
+		/* |d.n| <= 100000 (parse.h): no overflow in long. */
+		if ((long)d.n * (d.unit == DUR_DAYS ? 86400 : 3600) >
+		    RETRY_MAX_AGE_MAX) {
+			item_error(&it, "retry_max_age", 0, "retry_max_age "
+			    "must be at most %d days, got \"%s\"",
+			    RETRY_MAX_AGE_MAX / 86400, s);
+			return;
+		}
+		conf->retry_max_age = d.n * (d.unit == DUR_DAYS ? 86400 :
+		    3600);
+	}
+	/* The default retry_base is shorter than any retry_max_age. */
+	if (has_base && conf->retry_base > conf->retry_max_age)
+		item_error(&base, "retry_base", 0, "retry_base (%d s) is "
+		    "longer than retry_max_age (%d s): nothing would be "
+		    "retried", conf->retry_base, conf->retry_max_age);
+}
+
+/* The settings of the reminder engine. */
+static void
+top_reminders(struct load *ld)
+{
+	struct config *conf = ld->conf;
+	struct item it;
+
+	conf->language = xstrdup(DEFAULT_LANGUAGE);
+	if (top_find(ld, "language", &it)) {
+		free(conf->language);
+		conf->language = item_str(&it, "language");
+		if (!word_in(conf->language, languages))
+			item_error(&it, "language", 0, "language: expected "
+			    "\"zh\" or \"en\", got \"%s\"", conf->language);
+	}
+	conf->group_wait = top_int(ld, "group_wait", 0, 0, GROUP_WAIT_MAX);
+	conf->digest_min = top_int(ld, "digest_min", DIGEST_MIN_DEFAULT, 2,
+	    DIGEST_MIN_MAX);
+	conf->max_inflight = top_int(ld, "max_inflight",
+	    MAX_INFLIGHT_DEFAULT, 1, MAX_INFLIGHT_MAX);
+	top_retry(ld);
+}
+
 static void
 top_settings(struct load *ld)
 {
@@ -1115,6 +1439,7 @@ top_settings(struct load *ld)
 	    !parse_time_of_day(cfg_getstr(it.sec, "deadline_time"),
 	    &conf->deadline_secs, err, sizeof err))
 		item_error(&it, "deadline_time", 0, "deadline_time: %s", err);
+	top_reminders(ld);
 }
 
 /*
@@ -1139,6 +1464,8 @@ kind_item_name(const struct config *conf, enum kind k, size_t i)
 		return conf->rules[i].rule.name;
 	case K_TASK:
 		return conf->tasks[i].id;
+	case K_TEMPLATE:
+		return conf->templates[i].kind;
 	case K_NKINDS:
 		break;
 	}
@@ -1151,6 +1478,7 @@ kind_count(const struct config *conf, enum kind k)
 	const size_t counts[K_NKINDS] = {
 		conf->ncalendars, conf->nchannels, conf->noffices,
 		conf->ngroups, conf->npolicies, conf->nrules, conf->ntasks,
+		conf->ntemplates,
 	};
 
 	return counts[k];
@@ -1655,6 +1983,7 @@ read_text(FILE *fp, size_t *len)
 		free(buf);
 		return NULL;
 	}
+	buf[*len] = '\0';	/* the loop keeps *len < size */
 	return buf;
 }
 
@@ -1790,6 +2119,10 @@ load_files(struct load *ld, const char *path)
 		CFG_STR("password_file", NULL, CFGF_NONE),
 		CFG_BOOL("starttls", cfg_true, CFGF_NONE),
 		CFG_STR("file", NULL, CFGF_NONE),
+		CFG_INT("rate_per_minute", 0, CFGF_NONE),
+		CFG_INT("connect_timeout", CONNECT_TIMEOUT_DEFAULT, CFGF_NONE),
+		CFG_INT("timeout", TIMEOUT_DEFAULT, CFGF_NONE),
+		CFG_STR("format", NULL, CFGF_NONE),
 		CFG_FUNC("include", include_fn),
 		CFG_END()
 	};
@@ -1840,6 +2173,11 @@ load_files(struct load *ld, const char *path)
 		CFG_FUNC("include", include_fn),
 		CFG_END()
 	};
+	cfg_opt_t template_opts[] = {
+		CFG_STR("file", NULL, CFGF_NONE),
+		CFG_FUNC("include", include_fn),
+		CFG_END()
+	};
 	cfg_opt_t root_opts[] = {
 		CFG_STR("timezone", NULL, CFGF_NONE),
 		CFG_STR("database", NULL, CFGF_NONE),
@@ -1849,6 +2187,12 @@ load_files(struct load *ld, const char *path)
 		CFG_STR("ack_base_url", NULL, CFGF_NONE),
 		CFG_STR("log_level", NULL, CFGF_NONE),
 		CFG_STR("deadline_time", NULL, CFGF_NONE),
+		CFG_STR("language", NULL, CFGF_NONE),
+		CFG_INT("group_wait", 0, CFGF_NONE),
+		CFG_INT("digest_min", DIGEST_MIN_DEFAULT, CFGF_NONE),
+		CFG_INT("max_inflight", MAX_INFLIGHT_DEFAULT, CFGF_NONE),
+		CFG_INT("retry_base", RETRY_BASE_DEFAULT, CFGF_NONE),
+		CFG_STR("retry_max_age", NULL, CFGF_NONE),
 		CFG_SEC("calendar", calendar_opts, SECTION_FLAGS),
 		CFG_SEC("channel", channel_opts, SECTION_FLAGS),
 		CFG_SEC("office", office_opts, SECTION_FLAGS),
@@ -1856,6 +2200,7 @@ load_files(struct load *ld, const char *path)
 		CFG_SEC("policy", policy_opts, SECTION_FLAGS),
 		CFG_SEC("rule", rule_opts, SECTION_FLAGS),
 		CFG_SEC("task", task_opts, SECTION_FLAGS),
+		CFG_SEC("template", template_opts, SECTION_FLAGS),
 		CFG_FUNC("include", include_fn),
 		CFG_END()
 	};
@@ -1896,6 +2241,7 @@ config_load(const char *path, struct errors *errs)
 	static const convert_fn convert[K_NKINDS] = {
 		calendar_convert, channel_convert, office_convert,
 		group_convert, policy_convert, rule_convert, task_convert,
+		template_convert,
 	};
 	struct load ld = { 0 };
 	struct config *conf;
@@ -2011,6 +2357,13 @@ config_free(struct config *conf)
 		free(t->target);
 		free(t->origin.file);
 	}
+	for (size_t i = 0; i < conf->ntemplates; i++) {
+		free(conf->templates[i].kind);
+		free(conf->templates[i].file);
+		free(conf->templates[i].content);
+		free(conf->templates[i].origin.file);
+	}
+	free(conf->templates);
 	free(conf->calendars);
 	free(conf->channels);
 	free(conf->offices);
@@ -2026,6 +2379,7 @@ config_free(struct config *conf)
 	free(conf->token_file);
 	free(conf->ack_base_url);
 	free(conf->log_level);
+	free(conf->language);
 	free(conf);
 }
 
@@ -2091,6 +2445,16 @@ config_rule(const struct config *conf, const char *name)
 	for (size_t i = 0; i < conf->nrules; i++) {
 		if (strcmp(conf->rules[i].rule.name, name) == 0)
 			return &conf->rules[i];
+	}
+	return NULL;
+}
+
+const struct template_conf *
+config_template(const struct config *conf, const char *kind)
+{
+	for (size_t i = 0; i < conf->ntemplates; i++) {
+		if (strcmp(conf->templates[i].kind, kind) == 0)
+			return &conf->templates[i];
 	}
 	return NULL;
 }

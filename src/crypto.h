@@ -20,7 +20,7 @@ char *base64url_encode(const unsigned char *data, size_t len);
 char *hex_encode(const unsigned char *data, size_t len);
 /* Fills buf from the kernel's random source; 0 or -1. */
 int random_bytes(void *buf, size_t len);
-/* Constant-time comparison of equal-length buffers. */
+/* Constant-time comparison of equal-length buffers: 1 when equal, else 0. */
 int timingsafe_equal(const void *a, const void *b, size_t len);
 
 #endif

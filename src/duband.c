@@ -1,6 +1,9 @@
 /*
- * duband: the daemon.  One process, one libevent loop.
+ * duband: the daemon.  One process, one libevent loop: the API (evhttp),
+ * the scheduler's timer and the dispatcher's curl multi handle all run on
+ * it.  See DESIGN §2.
  */
+#include <curl/curl.h>
 #include <event2/event.h>
 #include <getopt.h>
 #include <signal.h>
@@ -11,25 +14,19 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
-#include "clock.h"
+#include "api.h"
 #include "config.h"
+#include "crypto.h"
+#include "dispatch.h"
+#include "duband.h"
 #include "errors.h"
-#include "log.h"
+#include "render.h"
+#include "schedule.h"
 #include "store.h"
 #include "sync.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/duban/duban.conf"
-
-struct duband {
-	const char		*config_path;
-	const char		*database;	/* -d: overrides the config */
-	bool			 verbose;
-	struct logger		 log;
-	struct clock		 clock;
-	struct config		*config;
-	struct store		*store;
-	struct event_base	*base;
-};
+#define ACK_KEY_META "ack_key"
 
 static int
 usage(void)
@@ -39,32 +36,22 @@ usage(void)
 	return EX_USAGE;
 }
 
-static struct config *
-load_config(struct duband *d)
+static void
+log_errors(struct duban *d, const struct errors *errs)
 {
-	struct config *cf;
-	struct errors errs;
-
-	errors_init(&errs);
-	if ((cf = config_load(d->config_path, &errs)) == NULL) {
-		for (size_t i = 0; i < errs.n; i++)
-			log_err(&d->log, "%s", errs.msg[i]);
-		log_err(&d->log, "%s: %zu error%s", d->config_path, errs.n,
-		    errs.n == 1 ? "" : "s");
-	}
-	errors_free(&errs);
-	return cf;
+	for (size_t i = 0; i < errs->n; i++)
+		log_err(&d->log, "%s", errs->msg[i]);
 }
 
 /* Applies the settings of cf that live outside the config struct. */
 static int
-apply_config(struct duband *d, const struct config *cf)
+apply_config(struct duban *d, const struct config *cf, struct errors *errs)
 {
 	enum log_level level;
 	char err[256];
 
 	if (tz_set(cf->timezone, err, sizeof err) == -1) {
-		log_err(&d->log, "%s: timezone: %s", cf->path, err);
+		errors_add(errs, "%s: timezone: %s", cf->path, err);
 		return -1;
 	}
 	if (!d->verbose && log_level_parse(cf->log_level, &level) == 0)
@@ -73,19 +60,80 @@ apply_config(struct duband *d, const struct config *cf)
 }
 
 static int
-sync_store(struct duband *d, const struct config *cf)
+sync_store(struct duban *d, const struct config *cf, struct errors *errs)
 {
 	struct sync_stats st;
 	char err[512];
 
 	if (sync_config(d->store, cf, clock_now(&d->clock), &st, err,
 	    sizeof err) == -1) {
-		log_err(&d->log, "store: %s", err);
+		errors_add(errs, "store: %s", err);
 		return -1;
 	}
 	log_info(&d->log, "config tasks: %d added, %d changed, %d retired, "
 	    "%d restored, %d unchanged", st.added, st.changed, st.retired,
 	    st.restored, st.unchanged);
+	return 0;
+}
+
+static void
+free_retired(struct duban *d)
+{
+	if (d->dispatch != NULL && dispatch_inflight(d->dispatch) > 0)
+		return;
+	for (size_t i = 0; i < d->nretired; i++)
+		config_free(d->retired[i]);
+	free(d->retired);
+	d->retired = NULL;
+	d->nretired = 0;
+}
+
+static int
+retire_config(struct duban *d, struct config *old)
+{
+	struct config **grown;
+
+	grown = realloc(d->retired, (d->nretired + 1) * sizeof *grown);
+	if (grown == NULL)
+		return -1;
+	d->retired = grown;
+	d->retired[d->nretired++] = old;
+	return 0;
+}
+
+int
+duban_reload(struct duban *d, struct errors *errs)
+{
+	struct config *cf;
+	struct templates *tp;
+	char err[512] = "";
+
+	log_notice(&d->log, "reloading %s", d->config_path);
+	if ((cf = config_load(d->config_path, errs)) == NULL)
+		return -1;
+	if ((tp = templates_load(cf, err, sizeof err)) == NULL) {
+		errors_add(errs, "%s", err);
+		config_free(cf);
+		return -1;
+	}
+	if (apply_config(d, cf, errs) == -1 ||
+	    sync_store(d, cf, errs) == -1 ||
+	    dispatch_reload(d->dispatch, cf, err, sizeof err) == -1) {
+		if (err[0] != '\0')
+			errors_add(errs, "%s", err);
+		apply_config(d, d->config, errs);
+		templates_free(tp);
+		config_free(cf);
+		return -1;
+	}
+	free_retired(d);
+	if (retire_config(d, d->config) == -1)
+		config_free(d->config);
+	templates_free(d->templates);
+	d->config = cf;
+	d->templates = tp;
+	schedule_replan_all(d->schedule);
+	log_notice(&d->log, "reloaded %s", d->config_path);
 	return 0;
 }
 
@@ -106,11 +154,10 @@ make_parent_dir(const char *path)
 }
 
 static int
-open_store(struct duband *d)
+open_store(struct duban *d, const char *path)
 {
-	const char *path = d->database != NULL ? d->database :
-	    d->config->database;
 	char err[512];
+	int recovered;
 
 	make_parent_dir(path);
 	if (store_backend("sqlite")->open(&d->store, path, err,
@@ -118,56 +165,120 @@ open_store(struct duband *d)
 		log_err(&d->log, "%s", err);
 		return -1;
 	}
+	if (d->store->ops->reminders_recover(d->store, clock_now(&d->clock),
+	    &recovered) == -1) {
+		log_err(&d->log, "%s", store_error(d->store));
+		return -1;
+	}
+	if (recovered > 0)
+		log_warn(&d->log, "%d reminders were being sent when duband "
+		    "stopped; they will be sent again", recovered);
 	log_info(&d->log, "store %s open", path);
 	return 0;
 }
 
-/*
- * SIGHUP: parse and validate the whole new config; keep the running one on
- * any error.
- */
-static void
-reload(struct duband *d)
+/* The key that signs acknowledgement links: made once, kept in the store. */
+static int
+load_ack_key(struct duban *d)
 {
-	struct config *cf;
+	struct store *st = d->store;
+	char *hex = NULL;
+	int rc = -1;
 
-	log_notice(&d->log, "reloading %s", d->config_path);
-	if ((cf = load_config(d)) == NULL) {
-		log_err(&d->log, "reload rejected; the running config stays");
-		return;
+	if (st->ops->meta_get(st, ACK_KEY_META, &hex) == -1)
+		goto out;
+	if (hex == NULL) {
+		if (random_bytes(d->ack_key, sizeof d->ack_key) == -1 ||
+		    (hex = hex_encode(d->ack_key, sizeof d->ack_key)) == NULL)
+			goto out;
+		rc = st->ops->meta_put(st, ACK_KEY_META, hex);
+		goto out;
 	}
-	if (apply_config(d, cf) == -1 || sync_store(d, cf) == -1) {
-		log_err(&d->log, "reload rejected; the running config stays");
-		apply_config(d, d->config);
-		config_free(cf);
-		return;
+	if (strlen(hex) != 2 * sizeof d->ack_key)
+		goto out;
+	for (size_t i = 0; i < sizeof d->ack_key; i++) {
+		unsigned int byte;
+
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+			goto out;
+		d->ack_key[i] = (unsigned char)byte;
 	}
-	config_free(d->config);
-	d->config = cf;
-	log_notice(&d->log, "reloaded %s", d->config_path);
+	rc = 0;
+out:
+	if (rc == -1)
+		log_err(&d->log, "cannot load the acknowledgement key: %s",
+		    store_error(st));
+	free(hex);
+	return rc;
 }
 
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
-	struct duband *d = arg;
+	struct duban *d = arg;
+	struct errors errs;
 
 	(void)what;
 	if (sig == SIGHUP) {
-		reload(d);
+		errors_init(&errs);
+		if (duban_reload(d, &errs) == -1) {
+			log_errors(d, &errs);
+			log_err(&d->log, "reload rejected; the running config "
+			    "stays");
+		}
+		errors_free(&errs);
 		return;
 	}
 	log_notice(&d->log, "%s: shutting down", strsignal((int)sig));
 	event_base_loopbreak(d->base);
 }
 
+/* Starts the subsystems on the loop; EX_OK or an exit code. */
 static int
-run(struct duband *d)
+start(struct duban *d)
+{
+	char err[512];
+
+	if ((d->templates = templates_load(d->config, err,
+	    sizeof err)) == NULL) {
+		log_err(&d->log, "%s", err);
+		return EX_CONFIG;
+	}
+	if ((d->dispatch = dispatch_new(d, err, sizeof err)) == NULL) {
+		log_err(&d->log, "%s", err);
+		return EX_CONFIG;
+	}
+	if ((d->schedule = schedule_new(d)) == NULL) {
+		log_err(&d->log, "out of memory");
+		return EX_OSERR;
+	}
+	if ((d->api = api_new(d, err, sizeof err)) == NULL) {
+		log_err(&d->log, "%s", err);
+		return EX_UNAVAILABLE;
+	}
+	if (schedule_replan_all(d->schedule) == -1)
+		return EX_SOFTWARE;
+	return EX_OK;
+}
+
+static void
+stop(struct duban *d)
+{
+	api_free(d->api);
+	schedule_free(d->schedule);
+	dispatch_free(d->dispatch);
+	templates_free(d->templates);
+	d->dispatch = NULL;
+	free_retired(d);
+}
+
+static int
+run(struct duban *d)
 {
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
 	struct event *ev[3] = { NULL };
 	char now[40];
-	int rc = 0;
+	int rc;
 
 	if ((d->base = event_base_new()) == NULL) {
 		log_err(&d->log, "event_base_new failed");
@@ -181,6 +292,8 @@ run(struct duband *d)
 			goto out;
 		}
 	}
+	if ((rc = start(d)) != EX_OK)
+		goto out;
 	log_notice(&d->log, "duband %s ready (now %s)", PACKAGE_VERSION,
 	    instant_format(clock_now(&d->clock), now, sizeof now));
 	if (event_base_dispatch(d->base) == -1) {
@@ -188,6 +301,7 @@ run(struct duband *d)
 		rc = EX_SOFTWARE;
 	}
 out:
+	stop(d);
 	for (size_t i = 0; i < 3; i++)
 		if (ev[i] != NULL)
 			event_free(ev[i]);
@@ -208,8 +322,9 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct duband d = { .config_path = DEFAULT_CONFIG };
-	const char *fake_now = NULL;
+	struct duban d = { .config_path = DEFAULT_CONFIG };
+	struct errors errs;
+	const char *fake_now = NULL, *database = NULL;
 	char err[256];
 	bool test_only = false;
 	int ch, rc;
@@ -222,7 +337,7 @@ main(int argc, char **argv)
 			d.config_path = optarg;
 			break;
 		case 'd':
-			d.database = optarg;
+			database = optarg;
 			break;
 		case 'N':
 			fake_now = optarg;
@@ -247,16 +362,20 @@ main(int argc, char **argv)
 	if (optind != argc)
 		return usage();
 
-	if ((d.config = load_config(&d)) == NULL)
+	errors_init(&errs);
+	if ((d.config = config_load(d.config_path, &errs)) == NULL ||
+	    apply_config(&d, d.config, &errs) == -1) {
+		log_errors(&d, &errs);
+		log_err(&d.log, "%s: %zu error%s", d.config_path, errs.n,
+		    errs.n == 1 ? "" : "s");
+		errors_free(&errs);
+		config_free(d.config);
 		return EX_CONFIG;
+	}
 	if (test_only) {
 		printf("%s: ok\n", d.config_path);
 		config_free(d.config);
 		return 0;
-	}
-	if (apply_config(&d, d.config) == -1) {
-		config_free(d.config);
-		return EX_CONFIG;
 	}
 	/* After the time zone is set: local fake instants need it. */
 	if (fake_now != NULL &&
@@ -265,12 +384,21 @@ main(int argc, char **argv)
 		config_free(d.config);
 		return EX_USAGE;
 	}
-	if (open_store(&d) == -1) {
-		config_free(d.config);
-		return EX_CANTCREAT;
-	}
-	rc = sync_store(&d, d.config) == -1 ? EX_SOFTWARE : run(&d);
-	d.store->ops->close(d.store);
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (open_store(&d, database != NULL ? database :
+	    d.config->database) == -1) {
+		rc = EX_CANTCREAT;
+	} else if (load_ack_key(&d) == -1 ||
+	    sync_store(&d, d.config, &errs) == -1) {
+		log_errors(&d, &errs);
+		rc = EX_SOFTWARE;
+	} else
+		rc = run(&d);
+	if (d.store != NULL)
+		d.store->ops->close(d.store);
+	errors_free(&errs);
 	config_free(d.config);
+	curl_global_cleanup();
 	return rc;
 }

@@ -20,6 +20,7 @@ struct templates;
 
 struct duban {
 	const char		*config_path;
+	bool			 verbose;	/* -v: debug logging, whatever log_level says */
 	struct event_base	*base;
 	struct logger		 log;
 	struct clock		 clock;
@@ -30,6 +31,12 @@ struct duban {
 	struct dispatch		*dispatch;
 	struct api		*api;
 	unsigned char		 ack_key[32];	/* signs acknowledgement links */
+	/*
+	 * Configs replaced by a reload, kept until no transfer started
+	 * under them is in flight (their channels point into them).
+	 */
+	struct config		**retired;
+	size_t			  nretired;
 };
 
 /*

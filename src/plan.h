@@ -63,7 +63,11 @@ int plan_reminders(const struct plan_input *, struct plan *out, char *err,
     size_t errlen);
 void plan_free(struct plan *);
 
-/* The start of the window at or after t (policy hours on working days). */
+/*
+ * The start of the window at or after t (policy hours on working days); t
+ * itself when it is inside one, or when the policy has no hours.  On a
+ * calendar error (strict calendar, date out of range) t unchanged.
+ */
 int64_t plan_next_window(const struct policy_conf *, const struct calendar *,
     int64_t t);
 

@@ -1,1 +1,222 @@
-/* placeholder: being written */
+/*
+ * The scheduler.  See schedule.h.
+ *
+ * One evtimer, armed for the earliest next_at of a pending or retry row
+ * (plus group_wait).  When it fires, due rows are claimed in rounds while
+ * the dispatcher has room, grouped per office and channel: a group of
+ * digest_min rows or more goes as one digest, smaller groups row by row.
+ * The dispatcher calls schedule_kick() as transfers end, which re-arms: the
+ * store, not memory, says what is due, so a restart loses nothing.
+ */
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compose.h"
+#include "config.h"
+#include "dispatch.h"
+#include "duband.h"
+#include "message.h"
+#include "replan.h"
+#include "schedule.h"
+#include "store.h"
+
+#define CLAIM_ROUND 256
+
+struct schedule {
+	struct duban	*d;
+	struct event	*timer;
+};
+
+static void on_timer(evutil_socket_t, short, void *);
+
+struct schedule *
+schedule_new(struct duban *d)
+{
+	struct schedule *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	s->d = d;
+	if ((s->timer = evtimer_new(d->base, on_timer, s)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+schedule_free(struct schedule *s)
+{
+	if (s == NULL)
+		return;
+	event_free(s->timer);
+	free(s);
+}
+
+void
+schedule_rearm(struct schedule *s)
+{
+	struct duban *d = s->d;
+	struct timeval tv;
+	int64_t next_at, delay_ms;
+	bool found;
+
+	if (d->store->ops->reminder_next(d->store, &next_at, &found) == -1) {
+		log_err(&d->log, "%s", store_error(d->store));
+		return;
+	}
+	evtimer_del(s->timer);
+	/* With no room, the dispatcher's schedule_kick() re-arms later. */
+	if (!found || !dispatch_has_room(d->dispatch))
+		return;
+	delay_ms = (next_at + d->config->group_wait) * 1000 -
+	    clock_now_ms(&d->clock);
+	if (delay_ms < 0)
+		delay_ms = 0;
+	tv.tv_sec = (time_t)(delay_ms / 1000);
+	tv.tv_usec = (suseconds_t)(delay_ms % 1000) * 1000;
+	evtimer_add(s->timer, &tv);
+}
+
+void
+schedule_kick(struct schedule *s)
+{
+	schedule_rearm(s);
+}
+
+int
+schedule_replan(struct schedule *s, enum item_type type, int64_t id)
+{
+	int rc = replan_item(s->d, type, id);
+
+	schedule_rearm(s);
+	return rc;
+}
+
+int
+schedule_replan_all(struct schedule *s)
+{
+	int rc = replan_all(s->d);
+
+	schedule_rearm(s);
+	return rc;
+}
+
+/* Rows of one office and channel, in claim order. */
+static int
+same_group(const struct reminder *a, const struct reminder *b)
+{
+	return strcmp(a->office, b->office) == 0 &&
+	    strcmp(a->channel, b->channel) == 0;
+}
+
+/*
+ * Renders and submits rows[0..n) (one office and channel; the dispatcher
+ * takes ownership of the copy).  A row that cannot be rendered is failed
+ * here, so it does not come back forever.
+ */
+static void
+submit(struct schedule *s, const struct reminder *rows, size_t n)
+{
+	struct duban *d = s->d;
+	struct reminder *own = calloc(n, sizeof *own);
+	struct message *msg = calloc(1, sizeof *msg);
+	struct attempt at;
+	char err[256];
+
+	if (own == NULL || msg == NULL)
+		goto nomem;
+	if (compose_message(d, rows, n, msg, err, sizeof err) == -1) {
+		log_err(&d->log, "reminder %lld to %s: cannot compose: %s",
+		    (long long)rows[0].id, rows[0].office, err);
+		memset(&at, 0, sizeof at);
+		at.started_at = clock_now_ms(&d->clock);
+		at.result = "failed";
+		at.excerpt = err;
+		for (size_t i = 0; i < n; i++) {
+			at.reminder_id = rows[i].id;
+			d->store->ops->reminder_finish(d->store, rows[i].id,
+			    RS_FAILED, 0, &at, clock_now(&d->clock));
+		}
+		free(own);
+		free(msg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		own[i] = rows[i];
+		own[i].milestone = rows[i].milestone != NULL ?
+		    strdup(rows[i].milestone) : NULL;
+		own[i].office = strdup(rows[i].office);
+		own[i].channel = strdup(rows[i].channel);
+		if (own[i].office == NULL || own[i].channel == NULL)
+			goto nomem;
+	}
+	dispatch_submit(d->dispatch, own, n, msg);
+	return;
+nomem:
+	log_err(&d->log, "out of memory");
+	abort();
+}
+
+/*
+ * Groups claimed rows by office and channel (order kept within a group)
+ * and submits each group as a digest or row by row.
+ */
+static void
+submit_claimed(struct schedule *s, struct reminder *rows, size_t n)
+{
+	size_t digest_min = (size_t)s->d->config->digest_min;
+	bool *done = calloc(n, sizeof *done);
+	struct reminder *group = calloc(n, sizeof *group);
+
+	if (done == NULL || group == NULL) {
+		log_err(&s->d->log, "out of memory");
+		abort();
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t g = 0;
+
+		if (done[i])
+			continue;
+		for (size_t j = i; j < n; j++) {
+			if (!done[j] && same_group(&rows[i], &rows[j])) {
+				group[g++] = rows[j];
+				done[j] = true;
+			}
+		}
+		if (g >= digest_min)
+			submit(s, group, g);
+		else
+			for (size_t k = 0; k < g; k++)
+				submit(s, &group[k], 1);
+	}
+	free(done);
+	free(group);
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct schedule *s = arg;
+	struct duban *d = s->d;
+	struct reminder *rows;
+	size_t n;
+
+	(void)fd;
+	(void)what;
+	while (dispatch_has_room(d->dispatch)) {
+		if (d->store->ops->reminders_claim(d->store,
+		    clock_now(&d->clock), CLAIM_ROUND, clock_now(&d->clock),
+		    &rows, &n) == -1) {
+			log_err(&d->log, "%s", store_error(d->store));
+			break;
+		}
+		if (n > 0)
+			submit_claimed(s, rows, n);
+		reminders_free(rows, n);
+		if (n < CLAIM_ROUND)
+			break;
+	}
+	schedule_rearm(s);
+}

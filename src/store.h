@@ -172,6 +172,9 @@ struct store_ops {
 	/* The task with that key, or *row = NULL; free with task_rows_free. */
 	int	(*task_get)(struct store *, const char *key,
 		    struct task_row **row);
+	/* The task with that id, or *row = NULL; free with task_rows_free. */
+	int	(*task_get_id)(struct store *, int64_t id,
+		    struct task_row **row);
 	/*
 	 * Tasks by key: of one source (NULL: all), retired ones only with
 	 * include_retired.  Free with task_rows_free.

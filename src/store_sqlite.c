@@ -95,7 +95,12 @@ static const char *const migrations[] = {
 	");\n"
 	"CREATE INDEX case_events_case ON case_events (case_id, id);\n",
 
-	/* 2: the outbox of reminders and their delivery attempts. */
+	/*
+	 * 2: the outbox of reminders, their delivery attempts, acks and
+	 * small named values.  At most one live (not cancelled) row per
+	 * item, milestone, office, channel, kind, due time and, for failure
+	 * notices, failed reminder: a replan can never duplicate a row.
+	 */
 	"CREATE TABLE reminders (\n"
 	"	id INTEGER PRIMARY KEY,\n"
 	"	item_type TEXT NOT NULL CHECK (item_type IN ('task', 'case')),\n"
@@ -103,18 +108,23 @@ static const char *const migrations[] = {
 	"	milestone TEXT,\n"
 	"	office TEXT NOT NULL,\n"
 	"	channel TEXT NOT NULL,\n"
-	"	kind TEXT NOT NULL CHECK (kind IN ('before', 'at', 'overdue',\n"
-	"	    'escalation', 'digest', 'failure')),\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('before', 'due', 'overdue',\n"
+	"	    'escalation', 'failure')),\n"
 	"	due_at INTEGER NOT NULL,\n"
+	"	deadline_at INTEGER NOT NULL,\n"
 	"	state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending',\n"
 	"	    'sending', 'sent', 'retry', 'failed', 'cancelled')),\n"
 	"	next_at INTEGER NOT NULL,\n"
 	"	attempts INTEGER NOT NULL DEFAULT 0,\n"
-	"	acked_at INTEGER,\n"
+	"	about INTEGER REFERENCES reminders (id),\n"
+	"	sent_at INTEGER,\n"
 	"	created_at INTEGER NOT NULL,\n"
 	"	updated_at INTEGER NOT NULL\n"
 	");\n"
 	"CREATE INDEX reminders_due ON reminders (state, next_at);\n"
+	"CREATE UNIQUE INDEX reminders_live ON reminders (item_type, item_id,\n"
+	"    IFNULL(milestone, ''), office, channel, kind, due_at,\n"
+	"    IFNULL(about, 0)) WHERE state != 'cancelled';\n"
 	"CREATE TABLE attempts (\n"
 	"	id INTEGER PRIMARY KEY,\n"
 	"	reminder_id INTEGER NOT NULL REFERENCES reminders (id),\n"
@@ -125,6 +135,20 @@ static const char *const migrations[] = {
 	"	excerpt TEXT\n"
 	");\n"
 	"CREATE INDEX attempts_reminder ON attempts (reminder_id);\n"
+	"CREATE TABLE acks (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	item_type TEXT NOT NULL CHECK (item_type IN ('task', 'case')),\n"
+	"	item_id INTEGER NOT NULL,\n"
+	"	milestone TEXT,\n"
+	"	office TEXT NOT NULL,\n"
+	"	acked_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX acks_item ON acks (item_type, item_id,\n"
+	"    IFNULL(milestone, ''), office);\n"
+	"CREATE TABLE meta (\n"
+	"	key TEXT PRIMARY KEY,\n"
+	"	value TEXT NOT NULL\n"
+	");\n"
 	"ALTER TABLE tasks ADD COLUMN done_at INTEGER;\n",
 };
 
@@ -148,6 +172,27 @@ enum stmt_id {
 	STMT_CASE_INSERT,
 	STMT_EVENT_ADD,
 	STMT_EVENTS,
+	STMT_CASE_GET,
+	STMT_CASES,
+	STMT_TASK_SET_DONE,
+	STMT_PLAN_LIVE,
+	STMT_REMINDER_INSERT,
+	STMT_REMINDER_CANCEL,
+	STMT_REMINDER_DEADLINE,
+	STMT_REMINDERS_CANCEL,
+	STMT_REMINDER_NEXT,
+	STMT_CLAIM_SELECT,
+	STMT_CLAIM_UPDATE,
+	STMT_REMINDER_FINISH,
+	STMT_ATTEMPT_ADD,
+	STMT_RECOVER,
+	STMT_REMINDER_GET,
+	STMT_REMINDERS,
+	STMT_ACK_ADD,
+	STMT_ACK_CANCEL,
+	STMT_ACK_GET,
+	STMT_META_GET,
+	STMT_META_PUT,
 	STMT_COUNT
 };
 
@@ -155,6 +200,25 @@ enum stmt_id {
 #define TASK_COLUMNS \
 	"id, key, source, title, lead, assist, due, due_text, repeat, " \
 	"policy, calendar, target, created_at, updated_at, retired_at, done_at"
+
+/* The column order case_row_read() expects, for "FROM cases c". */
+#define CASE_CLOSED \
+	"EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id" \
+	" AND e.kind = 'closed' AND e.milestone IS NULL)"
+#define CASE_COLUMNS \
+	"c.id, c.ref, c.rule, c.office, c.title, c.created_at, " CASE_CLOSED
+
+/* The column order reminder_row_read() expects. */
+#define REMINDER_COLUMNS \
+	"id, item_type, item_id, milestone, office, channel, kind, due_at, " \
+	"deadline_at, state, next_at, attempts, about, created_at, updated_at"
+
+/*
+ * "state != 'cancelled'" repeats the condition of the partial index
+ * reminders_live, so that SQLite sees the index may serve the query.
+ */
+#define LIVE_ROWS_OF_ITEM \
+	" item_type = ?1 AND item_id = ?2 AND state != 'cancelled'"
 
 static const char *const stmt_sql[STMT_COUNT] = {
 	/* Writers take the write lock up front: no deadlock on upgrade. */
@@ -210,6 +274,89 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_EVENTS] =
 	    "SELECT id, kind, at, milestone, note, recorded_at"
 	    " FROM case_events WHERE case_id = ?1 ORDER BY id",
+	[STMT_CASE_GET] = "SELECT " CASE_COLUMNS " FROM cases c WHERE id = ?1",
+	[STMT_CASES] =
+	    "SELECT " CASE_COLUMNS " FROM cases c"
+	    " WHERE ?1 OR NOT " CASE_CLOSED " ORDER BY id",
+	/* updated_at moves only when done_at does. */
+	[STMT_TASK_SET_DONE] =
+	    "UPDATE tasks SET done_at = NULLIF(?2, 0),"
+	    " updated_at = CASE WHEN done_at IS NULLIF(?2, 0)"
+	    " THEN updated_at ELSE ?3 END"
+	    " WHERE key = ?1",
+	/* Failure notices are not planned: reminders_plan leaves them be. */
+	[STMT_PLAN_LIVE] =
+	    "SELECT " REMINDER_COLUMNS " FROM reminders"
+	    " WHERE" LIVE_ROWS_OF_ITEM " AND kind != 'failure'",
+	[STMT_REMINDER_INSERT] =
+	    "INSERT INTO reminders (item_type, item_id, milestone, office,"
+	    " channel, kind, due_at, deadline_at, next_at, about, created_at,"
+	    " updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7, ?9, ?10, ?10)",
+	[STMT_REMINDER_CANCEL] =
+	    "UPDATE reminders SET state = 'cancelled', updated_at = ?2"
+	    " WHERE id = ?1 AND state IN ('pending', 'retry')",
+	[STMT_REMINDER_DEADLINE] =
+	    "UPDATE reminders SET deadline_at = ?2, updated_at = ?3"
+	    " WHERE id = ?1",
+	[STMT_REMINDERS_CANCEL] =
+	    "UPDATE reminders SET state = 'cancelled', updated_at = ?4"
+	    " WHERE" LIVE_ROWS_OF_ITEM " AND state IN ('pending', 'retry')"
+	    " AND (?3 IS NULL OR IFNULL(milestone, '') = ?3)",
+	/* One index search per state (SQLite's min() optimization). */
+	[STMT_REMINDER_NEXT] =
+	    "SELECT min((SELECT min(next_at) FROM reminders"
+	    " WHERE state = 'pending'),"
+	    " (SELECT min(next_at) FROM reminders WHERE state = 'retry'))",
+	/*
+	 * Walks reminders_due in order for both states and stops after ?2
+	 * rows (rowid, the index's last column, breaks ties): milliseconds
+	 * however many rows wait.
+	 */
+	[STMT_CLAIM_SELECT] =
+	    "SELECT " REMINDER_COLUMNS " FROM reminders"
+	    " WHERE state IN ('pending', 'retry') AND next_at <= ?1"
+	    " ORDER BY next_at, id LIMIT ?2",
+	[STMT_CLAIM_UPDATE] =
+	    "UPDATE reminders SET state = 'sending', attempts = attempts + 1,"
+	    " updated_at = ?2 WHERE id = ?1",
+	[STMT_REMINDER_FINISH] =
+	    "UPDATE reminders SET state = ?2,"
+	    " next_at = CASE WHEN ?2 = 'retry' THEN ?3 ELSE next_at END,"
+	    " sent_at = CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END,"
+	    " updated_at = ?4"
+	    " WHERE id = ?1 AND state = 'sending'",
+	[STMT_ATTEMPT_ADD] =
+	    "INSERT INTO attempts (reminder_id, started_at, duration_ms, result,"
+	    " status, excerpt) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), ?6)",
+	[STMT_RECOVER] =
+	    "UPDATE reminders SET state = 'retry', next_at = ?1, updated_at = ?1"
+	    " WHERE state = 'sending'",
+	[STMT_REMINDER_GET] =
+	    "SELECT " REMINDER_COLUMNS " FROM reminders WHERE id = ?1",
+	/* A NULL parameter matches every row; LIMIT -1 is no limit. */
+	[STMT_REMINDERS] =
+	    "SELECT " REMINDER_COLUMNS " FROM reminders"
+	    " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR office = ?2)"
+	    " AND (?3 IS NULL OR due_at >= ?3) AND (?4 IS NULL OR due_at < ?4)"
+	    " AND (?5 IS NULL OR (item_type = ?6 AND item_id = ?5))"
+	    " ORDER BY due_at, id LIMIT ?7",
+	/* A second ack keeps the first time. */
+	[STMT_ACK_ADD] =
+	    "INSERT INTO acks (item_type, item_id, milestone, office, acked_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	[STMT_ACK_CANCEL] =
+	    "UPDATE reminders SET state = 'cancelled', updated_at = ?5"
+	    " WHERE" LIVE_ROWS_OF_ITEM " AND state IN ('pending', 'retry')"
+	    " AND kind = 'overdue' AND IFNULL(milestone, '') = IFNULL(?3, '')"
+	    " AND office = ?4",
+	[STMT_ACK_GET] =
+	    "SELECT acked_at FROM acks WHERE item_type = ?1 AND item_id = ?2"
+	    " AND IFNULL(milestone, '') = IFNULL(?3, '') AND office = ?4",
+	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[STMT_META_PUT] =
+	    "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
 
 /*
