@@ -103,21 +103,14 @@ schedule_replan_all(struct schedule *s)
 	return rc;
 }
 
-/* Rows of one office and channel, in claim order. */
-static int
-same_group(const struct reminder *a, const struct reminder *b)
-{
-	return strcmp(a->office, b->office) == 0 &&
-	    strcmp(a->channel, b->channel) == 0;
-}
-
 /*
- * Renders and submits rows[0..n) (one office and channel; the dispatcher
- * takes ownership of the copy).  A row that cannot be rendered is failed
- * here, so it does not come back forever.
+ * Renders show[0..nshow) and submits the message carrying rows[0..n) (one
+ * office and channel; the dispatcher takes ownership of the copy).  Rows
+ * that cannot be rendered are failed here, so they do not come back.
  */
 static void
-submit(struct schedule *s, const struct reminder *rows, size_t n)
+submit(struct schedule *s, const struct reminder *rows, size_t n,
+    const struct reminder *show, size_t nshow)
 {
 	struct duban *d = s->d;
 	struct reminder *own = calloc(n, sizeof *own);
@@ -127,7 +120,7 @@ submit(struct schedule *s, const struct reminder *rows, size_t n)
 
 	if (own == NULL || msg == NULL)
 		goto nomem;
-	if (compose_message(d, rows, n, msg, err, sizeof err) == -1) {
+	if (compose_message(d, show, nshow, msg, err, sizeof err) == -1) {
 		log_err(&d->log, "reminder %lld to %s: cannot compose: %s",
 		    (long long)rows[0].id, rows[0].office, err);
 		memset(&at, 0, sizeof at);
@@ -159,14 +152,86 @@ nomem:
 	abort();
 }
 
+static bool
+same_group(const struct reminder *a, const struct reminder *b)
+{
+	return strcmp(a->office, b->office) == 0 &&
+	    strcmp(a->channel, b->channel) == 0;
+}
+
+static bool
+same_item(const struct reminder *a, const struct reminder *b)
+{
+	return a->item_type == b->item_type && a->item_id == b->item_id &&
+	    (a->milestone == NULL) == (b->milestone == NULL) &&
+	    (a->milestone == NULL || strcmp(a->milestone, b->milestone) == 0);
+}
+
 /*
- * Groups claimed rows by office and channel (order kept within a group)
- * and submits each group as a digest or row by row.
+ * The row that speaks for g[k]: the latest overdue row of the same item
+ * when g[k] is an overdue row (after downtime several come due at once,
+ * and only the latest says anything new), else g[k] itself.
+ */
+static size_t
+speaker(const struct reminder *g, size_t n, size_t k)
+{
+	size_t best = k;
+
+	if (g[k].kind != RK_OVERDUE)
+		return k;
+	for (size_t j = 0; j < n; j++)
+		if (g[j].kind == RK_OVERDUE && same_item(&g[j], &g[k]) &&
+		    (g[j].due_at > g[best].due_at ||
+		    (g[j].due_at == g[best].due_at && j > best)))
+			best = j;
+	return best;
+}
+
+/*
+ * Submits one office and channel's rows: as one digest when digest_min or
+ * more items speak, else one message per speaking row, each carrying the
+ * rows it speaks for.
  */
 static void
-submit_claimed(struct schedule *s, struct reminder *rows, size_t n)
+submit_group(struct schedule *s, const struct reminder *g, size_t n)
 {
-	size_t digest_min = (size_t)s->d->config->digest_min;
+	struct reminder *show = calloc(n, sizeof *show);
+	struct reminder *carry = calloc(n, sizeof *carry);
+	size_t *spk = calloc(n, sizeof *spk);
+	size_t nshow = 0;
+
+	if (show == NULL || carry == NULL || spk == NULL) {
+		log_err(&s->d->log, "out of memory");
+		abort();
+	}
+	for (size_t k = 0; k < n; k++) {
+		spk[k] = speaker(g, n, k);
+		if (spk[k] == k)
+			show[nshow++] = g[k];
+	}
+	if (nshow >= (size_t)s->d->config->digest_min) {
+		submit(s, g, n, show, nshow);
+	} else {
+		for (size_t k = 0; k < n; k++) {
+			size_t ncarry = 0;
+
+			if (spk[k] != k)
+				continue;
+			for (size_t j = 0; j < n; j++)
+				if (spk[j] == k)
+					carry[ncarry++] = g[j];
+			submit(s, carry, ncarry, &g[k], 1);
+		}
+	}
+	free(show);
+	free(carry);
+	free(spk);
+}
+
+/* Groups claimed rows by office and channel, keeping claim order. */
+static void
+submit_claimed(struct schedule *s, const struct reminder *rows, size_t n)
+{
 	bool *done = calloc(n, sizeof *done);
 	struct reminder *group = calloc(n, sizeof *group);
 
@@ -185,14 +250,31 @@ submit_claimed(struct schedule *s, struct reminder *rows, size_t n)
 				done[j] = true;
 			}
 		}
-		if (g >= digest_min)
-			submit(s, group, g);
-		else
-			for (size_t k = 0; k < g; k++)
-				submit(s, &group[k], 1);
+		submit_group(s, group, g);
 	}
 	free(done);
 	free(group);
+}
+
+/*
+ * Overdue repeats are planned PLAN_OVERDUE_AHEAD at a time; each one sent
+ * replans its item, which plans one more past it.
+ */
+static void
+extend_overdue(struct schedule *s, const struct reminder *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		if (rows[i].kind != RK_OVERDUE)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = rows[j].kind == RK_OVERDUE &&
+			    rows[j].item_type == rows[i].item_type &&
+			    rows[j].item_id == rows[i].item_id;
+		if (!seen)
+			replan_item(s->d, rows[i].item_type, rows[i].item_id);
+	}
 }
 
 static void
@@ -212,8 +294,10 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 			log_err(&d->log, "%s", store_error(d->store));
 			break;
 		}
-		if (n > 0)
+		if (n > 0) {
 			submit_claimed(s, rows, n);
+			extend_overdue(s, rows, n);
+		}
 		reminders_free(rows, n);
 		if (n < CLAIM_ROUND)
 			break;

@@ -16,11 +16,12 @@
 #include "errors.h"
 
 #define FIXTURES TEST_SRCDIR "/tests/unit/config/"
+#define TEMPLATE_MAX	65536	/* the documented limit of a template file */
 
 /* A scratch directory for configs written by the tests. */
 struct scratch {
 	char	 dir[64];
-	char	*files[16];
+	char	*files[32];
 	size_t	 nfiles;
 	char	*subdirs[4];
 	size_t	 nsubdirs;
@@ -34,14 +35,17 @@ scratch_open(struct scratch *s)
 	assert_non_null(mkdtemp(s->dir));
 }
 
-/* Writes name (may be "sub/name": sub is made) and returns its path. */
+/*
+ * Writes name (may be "sub/name": sub is made) and returns its path, which
+ * lives until scratch_close().
+ */
 static const char *
 scratch_write(struct scratch *s, const char *name, const char *text)
 {
 	char *path, *slash, *sub;
 	FILE *f;
 
-	assert_true(s->nfiles < 16);
+	assert_true(s->nfiles < 32);
 	if ((slash = strchr(name, '/')) != NULL) {
 		assert_true(asprintf(&sub, "%s/%.*s", s->dir,
 		    (int)(slash - name), name) != -1);
@@ -55,6 +59,13 @@ scratch_write(struct scratch *s, const char *name, const char *text)
 	assert_non_null(f = fopen(path, "w"));
 	fputs(text, f);
 	assert_int_equal(fclose(f), 0);
+	/* Written again: the same file. */
+	for (size_t i = 0; i < s->nfiles; i++) {
+		if (strcmp(s->files[i], path) == 0) {
+			free(path);
+			return s->files[i];
+		}
+	}
 	s->files[s->nfiles++] = path;
 	return path;
 }
@@ -137,6 +148,26 @@ static void
 load_bad1(const char *path, int line, const char *want)
 {
 	load_bad(path, 1, &line, &want);
+}
+
+/* Loads main, which must fail with one error, in another file. */
+static void
+load_bad_in(const char *main_path, const char *path, int line,
+    const char *want)
+{
+	struct errors errs;
+	char *prefix;
+
+	errors_init(&errs);
+	assert_null(config_load(main_path, &errs));
+	assert_true(asprintf(&prefix, "%s:%d: ", path, line) != -1);
+	if (errs.n != 1 || strncmp(errs.msg[0], prefix, strlen(prefix)) != 0 ||
+	    strstr(errs.msg[0], want) == NULL) {
+		print_errors(&errs);
+		fail_msg("expected one error %s...%s", prefix, want);
+	}
+	free(prefix);
+	errors_free(&errs);
 }
 
 static void
@@ -222,6 +253,17 @@ test_shipped_config(void **state)
 	    "局办公室");
 	assert_non_null(config_channel(conf, "console"));
 	assert_non_null(config_group(conf, "各直属单位"));
+
+	/* The reminder settings are commented out: their defaults. */
+	assert_string_equal(conf->language, "zh");
+	assert_int_equal(conf->group_wait, 0);
+	assert_int_equal(conf->digest_min, 3);
+	assert_int_equal(conf->max_inflight, 16);
+	assert_int_equal(conf->retry_base, 30);
+	assert_int_equal(conf->retry_max_age, 86400);
+	assert_int_equal(conf->ntemplates, 0);
+	assert_null(config_template(conf, "overdue"));
+	assert_int_equal(config_channel(conf, "console")->rate_per_minute, 0);
 
 	/* A lead given by alias is stored by name; tasks get the calendar. */
 	assert_true(conf->ntasks >= 3);
@@ -774,6 +816,385 @@ test_calendar_values(void **state)
 	scratch_close(&s);
 }
 
+/* The settings of the reminder engine. */
+static void
+test_reminder_settings(void **state)
+{
+	struct scratch s;
+	const char *path, *more;
+	struct config *conf;
+	char *msg;
+	static const int lines[] = { 2, 3, 4, 5, 6, 7 };
+	static const char *const want[] = {
+		"language: expected \"zh\" or \"en\", got \"fr\"",
+		"group_wait must be from 0 to 86400, got -1",
+		"digest_min must be from 2 to 1000, got 1",
+		"max_inflight must be from 1 to 1024, got 1025",
+		"retry_base must be from 1 to 86400, got 0",
+		"retry_max_age: expected hours or days such as \"24h\" or "
+		    "\"2 days\", got \"3 workdays\"",
+	};
+	static const int lines2[] = { 3, 4 };
+	static const char *const want2[] = {
+		"max_inflight must be from 1 to 1024, got 0",
+		"retry_max_age must be positive, got \"0h\"",
+	};
+
+	(void)state;
+	scratch_open(&s);
+
+	/* Absent: the defaults. */
+	path = scratch_write(&s, "none.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n");
+	conf = load_ok(path);
+	assert_string_equal(conf->language, "zh");
+	assert_int_equal(conf->group_wait, 0);
+	assert_int_equal(conf->digest_min, 3);
+	assert_int_equal(conf->max_inflight, 16);
+	assert_int_equal(conf->retry_base, 30);
+	assert_int_equal(conf->retry_max_age, 24 * 3600);
+	assert_int_equal(conf->ntemplates, 0);
+	config_free(conf);
+
+	/* Present, at the limits of their ranges. */
+	path = scratch_write(&s, "good.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "language = \"en\"\n"
+	    "group_wait = 86400\n"
+	    "digest_min = 2\n"
+	    "max_inflight = 1024\n"
+	    "retry_base = 1\n"
+	    "retry_max_age = \"2 days\"\n");
+	conf = load_ok(path);
+	assert_string_equal(conf->language, "en");
+	assert_int_equal(conf->group_wait, 86400);
+	assert_int_equal(conf->digest_min, 2);
+	assert_int_equal(conf->max_inflight, 1024);
+	assert_int_equal(conf->retry_base, 1);
+	assert_int_equal(conf->retry_max_age, 2 * 86400);
+	config_free(conf);
+
+	path = scratch_write(&s, "good2.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "group_wait = 0  digest_min = 1000  max_inflight = 1\n"
+	    "retry_base = 3600  retry_max_age = \"1h\"\n");
+	conf = load_ok(path);
+	assert_int_equal(conf->digest_min, 1000);
+	assert_int_equal(conf->max_inflight, 1);
+	assert_int_equal(conf->retry_base, 3600);
+	assert_int_equal(conf->retry_max_age, 3600);
+	config_free(conf);
+
+	path = scratch_write(&s, "good3.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "retry_max_age = \"365 days\"\n");
+	conf = load_ok(path);
+	assert_int_equal(conf->retry_max_age, 365 * 86400);
+	config_free(conf);
+
+	path = scratch_write(&s, "bad.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "language = \"fr\"\n"
+	    "group_wait = -1\n"
+	    "digest_min = 1\n"
+	    "max_inflight = 1025\n"
+	    "retry_base = 0\n"
+	    "retry_max_age = \"3 workdays\"\n");
+	load_bad(path, 6, lines, want);
+
+	path = scratch_write(&s, "bad2.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "\n"
+	    "max_inflight = 0\n"
+	    "retry_max_age = \"0h\"\n");
+	load_bad(path, 2, lines2, want2);
+
+	path = scratch_write(&s, "bad3.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "retry_max_age = \"366 days\"\n");
+	load_bad1(path, 2, "retry_max_age must be at most 365 days, got "
+	    "\"366 days\"");
+
+	path = scratch_write(&s, "bad4.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "retry_max_age = \"4 workhours\"\n");
+	load_bad1(path, 2, "retry_max_age: expected hours or days");
+
+	path = scratch_write(&s, "bad5.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "retry_max_age = \"1h\"\n"
+	    "\n"
+	    "retry_base = 3601\n");
+	load_bad1(path, 4, "retry_base (3601 s) is longer than retry_max_age "
+	    "(3600 s)");
+
+	/* Not an integer: libconfuse says so, at the line. */
+	path = scratch_write(&s, "bad6.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "\n"
+	    "max_inflight = \"many\"\n");
+	load_bad1(path, 3, "invalid integer value for option 'max_inflight'");
+
+	/* Like every top-level setting, in one file only. */
+	more = scratch_write(&s, "more.conf", "\ndigest_min = 4\n");
+	path = scratch_write(&s, "twice.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "digest_min = 5\n"
+	    "include(\"more.conf\")\n");
+	assert_true(asprintf(&msg, "digest_min is already set at %s:2",
+	    path) != -1);
+	load_bad_in(path, more, 2, msg);
+	free(msg);
+	scratch_close(&s);
+}
+
+static void
+test_channel_limits(void **state)
+{
+	struct scratch s;
+	const char *path;
+	struct config *conf;
+	const struct channel_conf *ch;
+	static const int lines[] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14,
+	    17 };
+	static const char *const want[] = {
+		"rate_per_minute must be from 0 to 60000, got -1",
+		"rate_per_minute must be from 0 to 60000, got 60001",
+		"connect_timeout must be from 1 to 600, got 0",
+		"timeout must be from 1 to 3600, got 3601",
+		"connect_timeout (40 s) is longer than timeout (30 s)",
+		"a stdout channel takes no timeout",
+		"a stdout channel takes no connect_timeout",
+		"a wecom channel takes no format",
+		"a smtp channel takes no format",
+		"format: expected \"post\" or \"text\", got \"card\"",
+		"connect_timeout (20 s) is longer than timeout (15 s)",
+		"timeout must be from 1 to 3600, got 0",
+	};
+
+	(void)state;
+	scratch_open(&s);
+	path = scratch_write(&s, "good.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "channel \"wc\" { type = \"wecom\"  url = \"https://x.example/\" }\n"
+	    "channel \"dt\" { type = \"dingtalk\"  "
+	    "url = \"https://x.example/\" }\n"
+	    "channel \"fs\" { type = \"feishu\"  url = \"https://x.example/\" }\n"
+	    "channel \"ft\" { type = \"feishu\"  url = \"https://x.example/\"  "
+	    "format = \"text\"  rate_per_minute = 0 }\n"
+	    "channel \"fp\" { type = \"feishu\"  url = \"https://x.example/\"  "
+	    "format = \"post\" }\n"
+	    "channel \"wh\" { type = \"webhook\"  url = \"https://x.example/\"  "
+	    "connect_timeout = 600  timeout = 3600 }\n"
+	    "channel \"ml\" { type = \"smtp\"  url = \"smtps://x.example/\"  "
+	    "from = \"d@x.example\"  rate_per_minute = 60000  "
+	    "connect_timeout = 5  timeout = 5 }\n"
+	    "channel \"so\" { type = \"stdout\"  rate_per_minute = 6 }\n");
+	conf = load_ok(path);
+	ch = config_channel(conf, "wc");
+	assert_int_equal(ch->rate_per_minute, 20);
+	assert_int_equal(ch->connect_timeout, 10);
+	assert_int_equal(ch->timeout, 30);
+	assert_false(ch->feishu_post);
+	assert_int_equal(config_channel(conf, "dt")->rate_per_minute, 20);
+	ch = config_channel(conf, "fs");
+	assert_int_equal(ch->rate_per_minute, 100);
+	assert_true(ch->feishu_post);
+	ch = config_channel(conf, "ft");
+	assert_int_equal(ch->rate_per_minute, 0);
+	assert_false(ch->feishu_post);
+	assert_true(config_channel(conf, "fp")->feishu_post);
+	ch = config_channel(conf, "wh");
+	assert_int_equal(ch->rate_per_minute, 0);
+	assert_int_equal(ch->connect_timeout, 600);
+	assert_int_equal(ch->timeout, 3600);
+	ch = config_channel(conf, "ml");
+	assert_int_equal(ch->rate_per_minute, 60000);
+	assert_int_equal(ch->connect_timeout, 5);
+	assert_int_equal(ch->timeout, 5);
+	assert_int_equal(config_channel(conf, "so")->rate_per_minute, 6);
+	config_free(conf);
+
+	path = scratch_write(&s, "bad.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "\n"
+	    "channel \"a\" { type = \"wecom\"  url = \"https://x.example/\"  "
+	    "rate_per_minute = -1 }\n"
+	    "channel \"b\" { type = \"webhook\"  url = \"https://x.example/\"  "
+	    "rate_per_minute = 60001 }\n"
+	    "channel \"c\" { type = \"webhook\"  url = \"https://x.example/\"  "
+	    "connect_timeout = 0 }\n"
+	    "channel \"d\" { type = \"webhook\"  url = \"https://x.example/\"  "
+	    "timeout = 3601 }\n"
+	    "channel \"e\" { type = \"webhook\"  url = \"https://x.example/\"  "
+	    "connect_timeout = 40 }\n"
+	    "channel \"f\" { type = \"stdout\"  timeout = 5 }\n"
+	    "channel \"g\" { type = \"stdout\"  connect_timeout = 5 }\n"
+	    "channel \"h\" { type = \"wecom\"  url = \"https://x.example/\"  "
+	    "format = \"text\" }\n"
+	    "channel \"i\" { type = \"smtp\"  url = \"smtps://x.example/\"  "
+	    "from = \"d@x.example\"  format = \"post\" }\n"
+	    "channel \"j\" { type = \"feishu\"  url = \"https://x.example/\"  "
+	    "format = \"card\" }\n"
+	    "channel \"k\" { type = \"dingtalk\"  url = \"https://x.example/\"\n"
+	    "\tconnect_timeout = 20\n"
+	    "\ttimeout = 15\n"
+	    "}\n"
+	    "channel \"l\" { type = \"dingtalk\"  url = \"https://x.example/\"  "
+	    "timeout = 0 }\n");
+	load_bad(path, 12, lines, want);
+	scratch_close(&s);
+}
+
+/* Writes len bytes (the text may hold NULs) to a scratch file. */
+static const char *
+scratch_write_bytes(struct scratch *s, const char *name, const char *bytes,
+    size_t len)
+{
+	const char *path = scratch_write(s, name, "");
+	FILE *f;
+
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite(bytes, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+static void
+test_templates(void **state)
+{
+	struct scratch s;
+	const char *path;
+	struct config *conf;
+	const struct template_conf *t;
+	const char *more, *utf8_conf;
+	char *want, *big;
+	static const char overdue[] = "{{number}} {{title}} 已逾期\n第二行\n";
+	static const int lines[] = { 2, 3, 4, 5, 6, 7, 8 };
+	static const char *const bad_want[] = {
+		"template \"summary\": expected a kind of message: before, "
+		    "due, overdue, escalation, digest or failure",
+		"template \"due\" needs a file",
+		"no-such.tmpl\": No such file or directory",
+		"t\" is not a regular file",
+		"empty.tmpl\" is empty",
+		"gbk.tmpl\" is not UTF-8 (line 2)",
+		"nul.tmpl\" has a NUL byte at line 3",
+	};
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} not_utf8[] = {
+		{ "\xed\xa0\x80\n", "x.tmpl\" is not UTF-8 (line 1)" },	/* surrogate */
+		{ "x\ny\n\xc0\xaf\n", "x.tmpl\" is not UTF-8 (line 3)" },	/* overlong */
+		{ "\xf0\x8f\xbf\xbf", "x.tmpl\" is not UTF-8 (line 1)" },	/* overlong */
+		{ "\n\xf4\x90\x80\x80", "x.tmpl\" is not UTF-8 (line 2)" },	/* > U+10FFFF */
+		{ "到期\xe5\x88", "x.tmpl\" is not UTF-8 (line 1)" },	/* cut short */
+		{ "到期\xe5\x88\n", "x.tmpl\" is not UTF-8 (line 1)" },
+		{ "\x80", "x.tmpl\" is not UTF-8 (line 1)" },
+		{ "\xf8\x88\x80\x80\x80", "x.tmpl\" is not UTF-8 (line 1)" },
+	};
+
+	(void)state;
+	scratch_open(&s);
+	scratch_write(&s, "t/overdue.tmpl", overdue);
+	scratch_write(&s, "t/due.tmpl", "\xef\xbb\xbf今日到期：{{title}}\n");
+	more = scratch_write(&s, "t/more.conf",
+	    "\n"
+	    "template \"due\" { file = \"due.tmpl\" }\n");
+	path = scratch_write(&s, "main.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "template \"overdue\" {\n"
+	    "\tfile = \"t/overdue.tmpl\"\n"
+	    "}\n"
+	    "include(\"t/more.conf\")\n");
+	conf = load_ok(path);
+	assert_int_equal(conf->ntemplates, 2);
+	t = config_template(conf, "overdue");
+	assert_non_null(t);
+	assert_ptr_equal(t, &conf->templates[0]);
+	assert_string_equal(t->kind, "overdue");
+	assert_string_equal(t->content, overdue);
+	assert_true(asprintf(&want, "%s/t/overdue.tmpl", s.dir) != -1);
+	assert_string_equal(t->file, want);
+	free(want);
+	assert_string_equal(t->origin.file, path);
+	assert_int_equal(t->origin.line, 2);
+	/* Relative to the including file; the byte order mark dropped. */
+	t = config_template(conf, "due");
+	assert_non_null(t);
+	assert_string_equal(t->content, "今日到期：{{title}}\n");
+	assert_true(asprintf(&want, "%s/t/due.tmpl", s.dir) != -1);
+	assert_string_equal(t->file, want);
+	free(want);
+	assert_int_equal(t->origin.line, 2);
+	assert_null(config_template(conf, "digest"));
+	config_free(conf);
+
+	/* Defined twice across files, or in one file (libconfuse). */
+	path = scratch_write(&s, "twice.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "template \"due\" { file = \"t/overdue.tmpl\" }\n"
+	    "include(\"t/more.conf\")\n");
+	assert_true(asprintf(&want, "template \"due\" is already defined at "
+	    "%s:2", path) != -1);
+	load_bad_in(path, more, 2, want);
+	free(want);
+	path = scratch_write(&s, "twice2.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "template \"due\" { file = \"t/overdue.tmpl\" }\n"
+	    "\n"
+	    "template \"due\" { file = \"t/due.tmpl\" }\n");
+	load_bad1(path, 4, "duplicate title 'due'");
+
+	scratch_write(&s, "t/empty.tmpl", "");
+	scratch_write(&s, "t/gbk.tmpl", "ok\n\xb6\xbd\xb0\xec\n");
+	scratch_write_bytes(&s, "t/nul.tmpl", "a\nb\nc\0d\n", 8);
+	path = scratch_write(&s, "bad.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "template \"summary\" { file = \"t/overdue.tmpl\" }\n"
+	    "template \"due\" {}\n"
+	    "template \"before\" { file = \"t/no-such.tmpl\" }\n"
+	    "template \"overdue\" { file = \"t\" }\n"
+	    "template \"escalation\" { file = \"t/empty.tmpl\" }\n"
+	    "template \"digest\" { file = \"t/gbk.tmpl\" }\n"
+	    "template \"failure\" { file = \"t/nul.tmpl\" }\n");
+	load_bad(path, 7, lines, bad_want);
+
+	/* One byte too many. */
+	big = malloc(TEMPLATE_MAX + 2);
+	assert_non_null(big);
+	memset(big, 'x', TEMPLATE_MAX + 1);
+	big[TEMPLATE_MAX + 1] = '\0';
+	scratch_write(&s, "t/big.tmpl", big);
+	path = scratch_write(&s, "big.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "template \"before\" { file = \"t/big.tmpl\" }\n");
+	load_bad1(path, 2, "big.tmpl\" is larger than 65536 bytes");
+	/* Exactly the limit is fine. */
+	big[TEMPLATE_MAX] = '\0';
+	scratch_write(&s, "t/max.tmpl", big);
+	free(big);
+	path = scratch_write(&s, "max.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "template \"before\" { file = \"t/max.tmpl\" }\n");
+	conf = load_ok(path);
+	assert_int_equal(strlen(config_template(conf, "before")->content),
+	    TEMPLATE_MAX);
+	config_free(conf);
+
+	/* Not UTF-8: the line of the first bad byte. */
+	scratch_write(&s, "t/x.tmpl", "");
+	utf8_conf = scratch_write(&s, "utf8.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "template \"before\" { file = \"t/x.tmpl\" }\n");
+	for (size_t i = 0; i < sizeof not_utf8 / sizeof not_utf8[0]; i++) {
+		scratch_write(&s, "t/x.tmpl", not_utf8[i].text);
+		load_bad1(utf8_conf, 2, not_utf8[i].want);
+	}
+	scratch_close(&s);
+}
+
 int
 main(void)
 {
@@ -799,6 +1220,9 @@ main(void)
 		cmocka_unit_test(test_rules_and_tasks),
 		cmocka_unit_test(test_office_names),
 		cmocka_unit_test(test_calendar_values),
+		cmocka_unit_test(test_reminder_settings),
+		cmocka_unit_test(test_channel_limits),
+		cmocka_unit_test(test_templates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
