@@ -6,10 +6,13 @@
 
 #include "config.h"
 #include "dubanctl.h"
+#include "render.h"
 
 static int
 ctl_check_config(struct ctl *ctl, int argc, char **argv)
 {
+	struct templates *tp;
+	char err[512];
 	int rc;
 
 	(void)argv;
@@ -17,6 +20,11 @@ ctl_check_config(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage(&ctl_cmd_check_config_entry);
 	if ((rc = ctl_config(ctl)) != 0)
 		return rc;
+	if ((tp = templates_load(ctl->config, err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return EX_CONFIG;
+	}
+	templates_free(tp);
 	printf("%s: ok (%zu calendars, %zu offices, %zu rules, %zu tasks)\n",
 	    ctl->config_path, ctl->config->ncalendars, ctl->config->noffices,
 	    ctl->config->nrules, ctl->config->ntasks);

@@ -212,6 +212,21 @@ out:
 	return rc;
 }
 
+/* duband -t: the templates the config names must parse too. */
+static int
+check_templates(struct duban *d)
+{
+	struct templates *tp;
+	char err[512];
+
+	if ((tp = templates_load(d->config, err, sizeof err)) == NULL) {
+		log_err(&d->log, "%s", err);
+		return EX_CONFIG;
+	}
+	templates_free(tp);
+	return 0;
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -373,9 +388,11 @@ main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	if (test_only) {
-		printf("%s: ok\n", d.config_path);
+		rc = check_templates(&d);
+		if (rc == 0)
+			printf("%s: ok\n", d.config_path);
 		config_free(d.config);
-		return 0;
+		return rc;
 	}
 	/* After the time zone is set: local fake instants need it. */
 	if (fake_now != NULL &&
