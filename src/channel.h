@@ -55,7 +55,8 @@ struct channel_ops {
 	 * Sets URL, headers, body (and for SMTP: mail from, recipients,
 	 * upload) on easy; the dispatcher sets timeouts, the write callback
 	 * and private data.  now_ms is for timestamped signatures.
-	 * 0, or -1 with a message in err.
+	 * 0, or -1 with a message in err.  Either way req may hold
+	 * allocations: channel_req_free it after the transfer or the error.
 	 */
 	int			(*prepare)(const struct channel *,
 				    const struct message *, int64_t now_ms,

@@ -32,7 +32,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: duband [-tv] [-c CONF] [-d DATABASE] "
-	    "[--fake-now INSTANT]\n");
+	    "[-s SOCKET] [--fake-now INSTANT]\n");
 	return EX_USAGE;
 }
 
@@ -43,12 +43,36 @@ log_errors(struct duban *d, const struct errors *errs)
 		log_err(&d->log, "%s", errs->msg[i]);
 }
 
-/* Applies the settings of cf that live outside the config struct. */
+/* Replaces *field with a command-line value. */
 static int
-apply_config(struct duban *d, const struct config *cf, struct errors *errs)
+override(char **field, const char *value)
+{
+	char *copy;
+
+	if (value == NULL)
+		return 0;
+	if ((copy = strdup(value)) == NULL)
+		return -1;
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+/*
+ * Applies the command-line overrides to cf, and the settings of cf that
+ * live outside the config struct.
+ */
+static int
+apply_config(struct duban *d, struct config *cf, struct errors *errs)
 {
 	enum log_level level;
 	char err[256];
+
+	if (override(&cf->database, d->database_override) == -1 ||
+	    override(&cf->socket, d->socket_override) == -1) {
+		errors_add(errs, "out of memory");
+		return -1;
+	}
 
 	if (tz_set(cf->timezone, err, sizeof err) == -1) {
 		errors_add(errs, "%s: timezone: %s", cf->path, err);
@@ -330,6 +354,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "database", required_argument, NULL, 'd' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "fake-now", required_argument, NULL, 'N' },
 		{ "test", no_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -339,20 +364,23 @@ main(int argc, char **argv)
 	};
 	struct duban d = { .config_path = DEFAULT_CONFIG };
 	struct errors errs;
-	const char *fake_now = NULL, *database = NULL;
+	const char *fake_now = NULL;
 	char err[256];
 	bool test_only = false;
 	int ch, rc;
 
 	log_init(&d.log, LOGL_NOTICE);
 	clock_init(&d.clock);
-	while ((ch = getopt_long(argc, argv, "c:d:tvhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:d:s:tvhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			d.config_path = optarg;
 			break;
 		case 'd':
-			database = optarg;
+			d.database_override = optarg;
+			break;
+		case 's':
+			d.socket_override = optarg;
 			break;
 		case 'N':
 			fake_now = optarg;
@@ -403,8 +431,7 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (open_store(&d, database != NULL ? database :
-	    d.config->database) == -1) {
+	if (open_store(&d, d.config->database) == -1) {
 		rc = EX_CANTCREAT;
 	} else if (load_ack_key(&d) == -1 ||
 	    sync_store(&d, d.config, &errs) == -1) {

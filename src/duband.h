@@ -21,6 +21,8 @@ struct templates;
 struct duban {
 	const char		*config_path;
 	bool			 verbose;	/* -v: debug logging, whatever log_level says */
+	const char		*database_override;	/* -d */
+	const char		*socket_override;	/* -s */
 	struct event_base	*base;
 	struct logger		 log;
 	struct clock		 clock;

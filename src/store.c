@@ -147,3 +147,19 @@ task_changes_free(struct task_change *changes, size_t n)
 		free(changes[i].old);
 	free(changes);
 }
+
+void
+case_rows_free(struct case_row *rows, size_t n)
+{
+	size_t i;
+
+	if (rows == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(rows[i].ref);
+		free(rows[i].rule);
+		free(rows[i].office);
+		free(rows[i].title);
+	}
+	free(rows);
+}

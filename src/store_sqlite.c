@@ -17,7 +17,29 @@
  *    'changed' or 'restored' (assist as an array); it is NULL for 'added'
  *    and 'retired', which change nothing but their own existence;
  *  - case event kinds are the words of the CHECK constraint ('opened' ...);
- *  - nothing is ever deleted: tasks are retired, cases closed by an event.
+ *  - nothing is ever deleted: tasks are retired, cases closed by an event,
+ *    reminders cancelled;
+ *  - a case is closed when it has a 'closed' event with no milestone.
+ *
+ * The outbox (reminders, attempts, acks):
+ *  - at most one live (not cancelled) reminder per item, milestone (NULL
+ *    and '' are the same), office, channel, kind, due_at and about: the
+ *    partial unique index reminders_live.  "about" is in it so that two
+ *    reminders of one item failing at the same second each get their
+ *    failure notice; planned rows have no about, so for them the key is
+ *    the one reminders_plan compares;
+ *  - reminders_plan does not touch failure notices (kind 'failure'): they
+ *    are not planned, and refuses a plan that holds one;
+ *  - a waiting (pending, retry) row the plan keeps but with another
+ *    deadline takes the new deadline_at, so its message tells the deadline
+ *    as it now is; sent rows keep theirs;
+ *  - reminder_finish refuses a row that is not in state sending; sent sets
+ *    sent_at, only retry moves next_at; an attempt's status 0 is stored as
+ *    NULL and its excerpt cut to 500 bytes on a UTF-8 boundary;
+ *  - an ack is per item, milestone (NULL and '' the same) and office; a
+ *    second ack keeps the first time but still cancels waiting overdue
+ *    rows (planned since, by a caller that did not know);
+ *  - task_set_done moves updated_at only when done_at changes.
  *
  * Ops that write several rows run inside the caller's transaction when
  * there is one, else in one of their own.  Every error message starts with
@@ -161,6 +183,7 @@ enum stmt_id {
 	STMT_OFFICE_PUT,
 	STMT_OFFICES,
 	STMT_TASK_GET,
+	STMT_TASK_GET_ID,
 	STMT_TASKS,
 	STMT_TASKS_ACTIVE,
 	STMT_TASK_INSERT,
@@ -237,6 +260,7 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	    "SELECT id, name, supervisor, created_at, updated_at"
 	    " FROM offices ORDER BY name",
 	[STMT_TASK_GET] = "SELECT " TASK_COLUMNS " FROM tasks WHERE key = ?1",
+	[STMT_TASK_GET_ID] = "SELECT " TASK_COLUMNS " FROM tasks WHERE id = ?1",
 	[STMT_TASKS] =
 	    "SELECT " TASK_COLUMNS " FROM tasks"
 	    " WHERE (?1 IS NULL OR source = ?1) AND (?2 OR retired_at IS NULL)"
@@ -305,9 +329,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	    " AND (?3 IS NULL OR IFNULL(milestone, '') = ?3)",
 	/* One index search per state (SQLite's min() optimization). */
 	[STMT_REMINDER_NEXT] =
-	    "SELECT min((SELECT min(next_at) FROM reminders"
-	    " WHERE state = 'pending'),"
-	    " (SELECT min(next_at) FROM reminders WHERE state = 'retry'))",
+	    "SELECT min(m) FROM (SELECT min(next_at) AS m FROM reminders"
+	    " WHERE state = 'pending' UNION ALL"
+	    " SELECT min(next_at) FROM reminders WHERE state = 'retry')",
 	/*
 	 * Walks reminders_due in order for both states and stops after ?2
 	 * rows (rowid, the index's last column, breaks ties): milliseconds
@@ -327,11 +351,11 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	    " updated_at = ?4"
 	    " WHERE id = ?1 AND state = 'sending'",
 	[STMT_ATTEMPT_ADD] =
-	    "INSERT INTO attempts (reminder_id, started_at, duration_ms, result,"
-	    " status, excerpt) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), ?6)",
+	    "INSERT INTO attempts (reminder_id, started_at, duration_ms,"
+	    " result, status, excerpt) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), ?6)",
 	[STMT_RECOVER] =
-	    "UPDATE reminders SET state = 'retry', next_at = ?1, updated_at = ?1"
-	    " WHERE state = 'sending'",
+	    "UPDATE reminders SET state = 'retry', next_at = ?1,"
+	    " updated_at = ?1 WHERE state = 'sending'",
 	[STMT_REMINDER_GET] =
 	    "SELECT " REMINDER_COLUMNS " FROM reminders WHERE id = ?1",
 	/* A NULL parameter matches every row; LIMIT -1 is no limit. */
@@ -924,6 +948,24 @@ static int
 sqlite_task_get(struct store *st, const char *key, struct task_row **row)
 {
 	return task_read(to_sqlite(st), key, row, "task_get");
+}
+
+static int
+sqlite_task_get_id(struct store *st, int64_t id, struct task_row **row)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+	size_t n;
+
+	*row = NULL;
+	if ((q = stmt_get(s, STMT_TASK_GET_ID, "task_get_id")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, id) != SQLITE_OK) {
+		fail(s, "task_get_id", NULL);
+		stmt_done(q);
+		return -1;
+	}
+	return task_rows_collect(s, q, "task_get_id", row, &n);
 }
 
 static int
@@ -1540,6 +1582,887 @@ fail:
 	return -1;
 }
 
+static int
+bind_int64_or_null(sqlite3_stmt *st, int i, int64_t v)
+{
+	/* 0 stands for "none" in the structs: SQL NULL. */
+	if (v == 0)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_int64(st, i, v);
+}
+
+/* "task 3", "case 12": what an outbox op is about, for messages. */
+static const char *
+item_what(char *buf, size_t len, enum item_type type, int64_t id)
+{
+	snprintf(buf, len, "%s %lld", item_type_str(type), (long long)id);
+	return buf;
+}
+
+static int
+case_row_read(struct sqlite_store *s, sqlite3_stmt *q, struct case_row *row,
+    const char *op)
+{
+	bool oom = false;
+
+	memset(row, 0, sizeof *row);
+	row->id = sqlite3_column_int64(q, 0);
+	row->ref = column_text(q, 1, &oom);
+	row->rule = column_text(q, 2, &oom);
+	row->office = column_text(q, 3, &oom);
+	row->title = column_text(q, 4, &oom);
+	row->created_at = sqlite3_column_int64(q, 5);
+	row->closed = sqlite3_column_int(q, 6) != 0;
+	return oom ? fail_oom(s, op) : 0;
+}
+
+/* The case rows a prepared, bound statement returns. */
+static int
+case_rows_collect(struct sqlite_store *s, sqlite3_stmt *q, const char *op,
+    struct case_row **rows, size_t *n)
+{
+	struct case_row *v = NULL, *nv;
+	size_t cap = 0, count = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((nv = grow(v, &cap, count + 1, sizeof *v)) == NULL) {
+			fail_oom(s, op);
+			goto fail;
+		}
+		v = nv;
+		if (case_row_read(s, q, &v[count++], op) == -1)
+			goto fail;	/* partly read: freed below */
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, op, NULL);
+		goto fail;
+	}
+	stmt_done(q);
+	*rows = v;
+	*n = count;
+	return 0;
+fail:
+	stmt_done(q);
+	case_rows_free(v, count);
+	return -1;
+}
+
+static int
+sqlite_case_get(struct store *st, int64_t id, struct case_row **row)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+	size_t n;
+
+	*row = NULL;
+	if ((q = stmt_get(s, STMT_CASE_GET, "case_get")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, id) != SQLITE_OK) {
+		fail(s, "case_get", NULL);
+		stmt_done(q);
+		return -1;
+	}
+	return case_rows_collect(s, q, "case_get", row, &n);
+}
+
+static int
+sqlite_cases(struct store *st, bool include_closed, struct case_row **rows,
+    size_t *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+
+	*rows = NULL;
+	*n = 0;
+	if ((q = stmt_get(s, STMT_CASES, "cases")) == NULL)
+		return -1;
+	if (sqlite3_bind_int(q, 1, include_closed) != SQLITE_OK) {
+		fail(s, "cases", NULL);
+		stmt_done(q);
+		return -1;
+	}
+	return case_rows_collect(s, q, "cases", rows, n);
+}
+
+static int
+sqlite_task_set_done(struct store *st, const char *key, int64_t at,
+    int64_t now)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_TASK_SET_DONE, "task_set_done")) == NULL)
+		return -1;
+	if (bind_text(q, 1, key) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, at) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 3, now) != SQLITE_OK) {
+		fail(s, "task_set_done", key);
+		stmt_done(q);
+		return -1;
+	}
+	if (stmt_run(s, q, "task_set_done", key) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		store_set_error(st, "sqlite: task_set_done: %s: no such task",
+		    key);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads a row of REMINDER_COLUMNS. */
+static int
+reminder_row_read(struct sqlite_store *s, sqlite3_stmt *q,
+    struct reminder *r, const char *op)
+{
+	const char *type, *kind, *state;
+	bool oom = false;
+
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(q, 0);
+	r->item_id = sqlite3_column_int64(q, 2);
+	r->milestone = column_text(q, 3, &oom);
+	r->office = column_text(q, 4, &oom);
+	r->channel = column_text(q, 5, &oom);
+	r->due_at = sqlite3_column_int64(q, 7);
+	r->deadline_at = sqlite3_column_int64(q, 8);
+	r->next_at = sqlite3_column_int64(q, 10);
+	r->attempts = sqlite3_column_int(q, 11);
+	r->about = sqlite3_column_int64(q, 12);		/* NULL reads 0 */
+	r->created_at = sqlite3_column_int64(q, 13);
+	r->updated_at = sqlite3_column_int64(q, 14);
+	if (oom)
+		return fail_oom(s, op);
+	type = (const char *)sqlite3_column_text(q, 1);
+	kind = (const char *)sqlite3_column_text(q, 6);
+	state = (const char *)sqlite3_column_text(q, 9);
+	if (type == NULL || item_type_parse(type, &r->item_type) == -1 ||
+	    kind == NULL || reminder_kind_parse(kind, &r->kind) == -1 ||
+	    state == NULL || reminder_state_parse(state, &r->state) == -1) {
+		store_set_error(&s->store, "sqlite: %s: reminder %lld: unknown "
+		    "item type, kind or state", op, (long long)r->id);
+		return -1;
+	}
+	return 0;
+}
+
+/* The reminder rows a prepared, bound statement returns. */
+static int
+reminder_rows_collect(struct sqlite_store *s, sqlite3_stmt *q, const char *op,
+    struct reminder **rows, size_t *n)
+{
+	struct reminder *v = NULL, *nv;
+	size_t cap = 0, count = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((nv = grow(v, &cap, count + 1, sizeof *v)) == NULL) {
+			fail_oom(s, op);
+			goto fail;
+		}
+		v = nv;
+		if (reminder_row_read(s, q, &v[count++], op) == -1)
+			goto fail;	/* partly read: freed below */
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, op, NULL);
+		goto fail;
+	}
+	stmt_done(q);
+	*rows = v;
+	*n = count;
+	return 0;
+fail:
+	stmt_done(q);
+	reminders_free(v, count);
+	return -1;
+}
+
+/* What makes two outbox rows the same reminder (see reminders_live). */
+struct outbox_key {
+	const char		*milestone;	/* "" for none */
+	const char		*office;
+	const char		*channel;
+	enum reminder_kind	 kind;
+	int64_t			 due_at;
+};
+
+static struct outbox_key
+plan_key(const struct reminder_plan *p)
+{
+	struct outbox_key k = { p->milestone != NULL ? p->milestone : "",
+	    p->office, p->channel, p->kind, p->due_at };
+
+	return k;
+}
+
+static struct outbox_key
+row_key(const struct reminder *r)
+{
+	struct outbox_key k = { r->milestone != NULL ? r->milestone : "",
+	    r->office, r->channel, r->kind, r->due_at };
+
+	return k;
+}
+
+static int
+key_cmp(const struct outbox_key *a, const struct outbox_key *b)
+{
+	int c;
+
+	if ((c = strcmp(a->milestone, b->milestone)) != 0 ||
+	    (c = strcmp(a->office, b->office)) != 0 ||
+	    (c = strcmp(a->channel, b->channel)) != 0)
+		return c;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->due_at != b->due_at)
+		return a->due_at < b->due_at ? -1 : 1;
+	return 0;
+}
+
+static int
+plan_ptr_cmp(const void *a, const void *b)
+{
+	const struct reminder_plan *const *pa = a, *const *pb = b;
+	struct outbox_key ka = plan_key(*pa), kb = plan_key(*pb);
+
+	return key_cmp(&ka, &kb);
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	struct outbox_key ka = row_key(a), kb = row_key(b);
+
+	return key_cmp(&ka, &kb);
+}
+
+/* Refuses a row the outbox cannot hold (the NOT NULLs, the kinds). */
+static int
+plan_row_check(struct sqlite_store *s, const char *op, const char *what,
+    const struct reminder_plan *p, bool allow_failure)
+{
+	const char *missing = NULL;
+
+	if (p->office == NULL)
+		missing = "an office";
+	else if (p->channel == NULL)
+		missing = "a channel";
+	if (missing != NULL) {
+		store_set_error(&s->store, "sqlite: %s: %s: a reminder needs "
+		    "%s", op, what, missing);
+		return -1;
+	}
+	if ((unsigned)p->kind > RK_FAILURE ||
+	    (p->kind == RK_FAILURE && !allow_failure)) {
+		store_set_error(&s->store, "sqlite: %s: %s: a reminder of kind "
+		    "%s cannot be planned", op, what,
+		    reminder_kind_str(p->kind));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+reminder_insert(struct sqlite_store *s, enum item_type type, int64_t item_id,
+    const struct reminder_plan *p, int64_t about, int64_t now,
+    const char *op, const char *what)
+{
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_REMINDER_INSERT, op)) == NULL)
+		return -1;
+	if (bind_text(q, 1, item_type_str(type)) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, item_id) != SQLITE_OK ||
+	    bind_text(q, 3, p->milestone) != SQLITE_OK ||
+	    bind_text(q, 4, p->office) != SQLITE_OK ||
+	    bind_text(q, 5, p->channel) != SQLITE_OK ||
+	    bind_text(q, 6, reminder_kind_str(p->kind)) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 7, p->due_at) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 8, p->deadline_at) != SQLITE_OK ||
+	    bind_int64_or_null(q, 9, about) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 10, now) != SQLITE_OK) {
+		fail(s, op, what);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, op, what);
+}
+
+/* Runs a statement of ?1 a reminder id, ?2 and (when it has one) ?3. */
+static int
+reminder_update(struct sqlite_store *s, enum stmt_id id, int64_t rid,
+    int64_t p2, int64_t p3, const char *op)
+{
+	sqlite3_stmt *q;
+	char what[48];
+
+	snprintf(what, sizeof what, "reminder %lld", (long long)rid);
+	if ((q = stmt_get(s, id, op)) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, rid) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, p2) != SQLITE_OK ||
+	    (sqlite3_bind_parameter_count(q) >= 3 &&
+	    sqlite3_bind_int64(q, 3, p3) != SQLITE_OK)) {
+		fail(s, op, what);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, op, what);
+}
+
+/* The item's live rows that plans are about (not failure notices). */
+static int
+plan_live_rows(struct sqlite_store *s, enum item_type type, int64_t item_id,
+    struct reminder **rows, size_t *n, const char *what)
+{
+	sqlite3_stmt *q;
+
+	*rows = NULL;
+	*n = 0;
+	if ((q = stmt_get(s, STMT_PLAN_LIVE, "reminders_plan")) == NULL)
+		return -1;
+	if (bind_text(q, 1, item_type_str(type)) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, item_id) != SQLITE_OK) {
+		fail(s, "reminders_plan", what);
+		stmt_done(q);
+		return -1;
+	}
+	return reminder_rows_collect(s, q, "reminders_plan", rows, n);
+}
+
+static bool
+waiting(const struct reminder *r)
+{
+	return r->state == RS_PENDING || r->state == RS_RETRY;
+}
+
+/*
+ * One merge of the item's live rows with the plan, both sorted by their
+ * key.  A live row the plan also has stays; when it is still waiting and
+ * the deadline it was planned for moved, it takes the new deadline (its
+ * message must tell the new one).  Repeated plan rows count once.
+ */
+static int
+plan_merge(struct sqlite_store *s, enum item_type type, int64_t item_id,
+    struct reminder *live, size_t nlive, const struct reminder_plan **plan,
+    size_t n, int64_t now, int *inserted, int *cancelled, const char *what)
+{
+	const char *op = "reminders_plan";
+	struct outbox_key kr, kp;
+	size_t i = 0, j = 0;
+	int c;
+
+	while (i < nlive || j < n) {
+		if (j < n && j > 0 && plan_ptr_cmp(&plan[j - 1],
+		    &plan[j]) == 0) {
+			j++;
+			continue;
+		}
+		if (i == nlive)
+			c = 1;
+		else if (j == n)
+			c = -1;
+		else {
+			kr = row_key(&live[i]);
+			kp = plan_key(plan[j]);
+			c = key_cmp(&kr, &kp);
+		}
+		if (c < 0) {
+			if (waiting(&live[i])) {
+				if (reminder_update(s, STMT_REMINDER_CANCEL,
+				    live[i].id, now, 0, op) == -1)
+					return -1;
+				(*cancelled)++;
+			}
+			i++;
+		} else if (c > 0) {
+			if (reminder_insert(s, type, item_id, plan[j], 0, now,
+			    op, what) == -1)
+				return -1;
+			(*inserted)++;
+			j++;
+		} else {
+			if (waiting(&live[i]) &&
+			    live[i].deadline_at != plan[j]->deadline_at &&
+			    reminder_update(s, STMT_REMINDER_DEADLINE,
+			    live[i].id, plan[j]->deadline_at, now, op) == -1)
+				return -1;
+			i++;
+			j++;
+		}
+	}
+	return 0;
+}
+
+static int
+sqlite_reminders_plan(struct store *st, enum item_type type, int64_t item_id,
+    const struct reminder_plan *plan, size_t n, int64_t now, int *inserted,
+    int *cancelled)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	const struct reminder_plan **sorted;
+	struct reminder *live = NULL;
+	size_t nlive = 0, i;
+	int ins = 0, can = 0, rc = -1;
+	char what[48];
+	bool own;
+
+	item_what(what, sizeof what, type, item_id);
+	for (i = 0; i < n; i++)
+		if (plan_row_check(s, "reminders_plan", what, &plan[i],
+		    false) == -1)
+			return -1;
+	if ((sorted = calloc(n == 0 ? 1 : n, sizeof *sorted)) == NULL)
+		return fail_oom(s, "reminders_plan");
+	for (i = 0; i < n; i++)
+		sorted[i] = &plan[i];
+	qsort(sorted, n, sizeof *sorted, plan_ptr_cmp);
+
+	if (op_begin(s, "reminders_plan", &own) == -1) {
+		free(sorted);
+		return -1;
+	}
+	if (plan_live_rows(s, type, item_id, &live, &nlive, what) == -1)
+		goto done;
+	if (nlive > 1)		/* qsort wants a pointer, even for none */
+		qsort(live, nlive, sizeof *live, row_cmp);
+	rc = plan_merge(s, type, item_id, live, nlive, sorted, n, now, &ins,
+	    &can, what);
+done:
+	reminders_free(live, nlive);
+	free(sorted);
+	if ((rc = op_end(s, "reminders_plan", own, rc)) == 0) {
+		*inserted = ins;
+		*cancelled = can;
+	}
+	return rc;
+}
+
+static int
+sqlite_reminders_cancel(struct store *st, enum item_type type,
+    int64_t item_id, const char *milestone, int64_t now, int *cancelled)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+	char what[48];
+
+	item_what(what, sizeof what, type, item_id);
+	if ((q = stmt_get(s, STMT_REMINDERS_CANCEL, "reminders_cancel")) ==
+	    NULL)
+		return -1;
+	if (bind_text(q, 1, item_type_str(type)) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, item_id) != SQLITE_OK ||
+	    bind_text(q, 3, milestone) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 4, now) != SQLITE_OK) {
+		fail(s, "reminders_cancel", what);
+		stmt_done(q);
+		return -1;
+	}
+	if (stmt_run(s, q, "reminders_cancel", what) == -1)
+		return -1;
+	if (cancelled != NULL)
+		*cancelled = sqlite3_changes(s->db);
+	return 0;
+}
+
+static int
+sqlite_reminder_next(struct store *st, int64_t *next_at, bool *found)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+	int rc;
+
+	if ((q = stmt_get(s, STMT_REMINDER_NEXT, "reminder_next")) == NULL)
+		return -1;
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*found = sqlite3_column_type(q, 0) != SQLITE_NULL;
+		*next_at = *found ? sqlite3_column_int64(q, 0) : 0;
+	} else
+		fail(s, "reminder_next", NULL);
+	stmt_done(q);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The due rows, oldest first, at most max. */
+static int
+claim_select(struct sqlite_store *s, int64_t until, size_t max,
+    struct reminder **rows, size_t *n)
+{
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_CLAIM_SELECT, "reminders_claim")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, until) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, max > INT64_MAX ? INT64_MAX :
+	    (int64_t)max) != SQLITE_OK) {
+		fail(s, "reminders_claim", NULL);
+		stmt_done(q);
+		return -1;
+	}
+	return reminder_rows_collect(s, q, "reminders_claim", rows, n);
+}
+
+static int
+sqlite_reminders_claim(struct store *st, int64_t until, size_t max,
+    int64_t now, struct reminder **rows, size_t *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct reminder *v = NULL;
+	size_t count = 0, i;
+	bool own;
+	int rc = -1;
+
+	*rows = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	/* BEGIN IMMEDIATE: no other writer between the select and update. */
+	if (op_begin(s, "reminders_claim", &own) == -1)
+		return -1;
+	if (claim_select(s, until, max, &v, &count) == -1)
+		goto done;
+	for (i = 0; i < count; i++) {
+		if (reminder_update(s, STMT_CLAIM_UPDATE, v[i].id, now, 0,
+		    "reminders_claim") == -1)
+			goto done;
+		v[i].state = RS_SENDING;
+		v[i].attempts++;
+		v[i].updated_at = now;
+	}
+	rc = 0;
+done:
+	if ((rc = op_end(s, "reminders_claim", own, rc)) == -1) {
+		reminders_free(v, count);
+		return -1;
+	}
+	*rows = v;
+	*n = count;
+	return 0;
+}
+
+/* Moves a sending row to its next state; an error when it is not sending. */
+static int
+finish_row(struct sqlite_store *s, int64_t id, enum reminder_state state,
+    int64_t next_at, int64_t now, const char *what)
+{
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_REMINDER_FINISH, "reminder_finish")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, id) != SQLITE_OK ||
+	    bind_text(q, 2, reminder_state_str(state)) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 3, next_at) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 4, now) != SQLITE_OK) {
+		fail(s, "reminder_finish", what);
+		stmt_done(q);
+		return -1;
+	}
+	if (stmt_run(s, q, "reminder_finish", what) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		store_set_error(&s->store, "sqlite: reminder_finish: %s: no "
+		    "such reminder in state sending", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* The excerpt's length cut to ATTEMPT_EXCERPT_MAX on a UTF-8 boundary. */
+#define ATTEMPT_EXCERPT_MAX 500
+
+static int
+excerpt_len(const char *excerpt)
+{
+	size_t n = strlen(excerpt);
+
+	if (n <= ATTEMPT_EXCERPT_MAX)
+		return (int)n;
+	n = ATTEMPT_EXCERPT_MAX;
+	while (n > 0 && ((unsigned char)excerpt[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+static int
+attempt_insert(struct sqlite_store *s, int64_t id, enum reminder_state state,
+    const struct attempt *a, const char *what)
+{
+	const char *result = a->result != NULL ? a->result :
+	    reminder_state_str(state);
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_ATTEMPT_ADD, "reminder_finish")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, a->started_at) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 3, a->duration_ms) != SQLITE_OK ||
+	    bind_text(q, 4, result) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 5, a->status) != SQLITE_OK ||
+	    (a->excerpt != NULL ? sqlite3_bind_text(q, 6, a->excerpt,
+	    excerpt_len(a->excerpt), SQLITE_STATIC) :
+	    sqlite3_bind_null(q, 6)) != SQLITE_OK) {
+		fail(s, "reminder_finish", what);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, "reminder_finish", what);
+}
+
+static int
+sqlite_reminder_finish(struct store *st, int64_t id,
+    enum reminder_state state, int64_t next_at, const struct attempt *a,
+    int64_t now)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	char what[48];
+	bool own;
+	int rc = -1;
+
+	snprintf(what, sizeof what, "reminder %lld", (long long)id);
+	if (state != RS_SENT && state != RS_RETRY && state != RS_FAILED) {
+		store_set_error(st, "sqlite: reminder_finish: %s: an attempt "
+		    "cannot end in state %s", what, reminder_state_str(state));
+		return -1;
+	}
+	if (a == NULL) {
+		store_set_error(st, "sqlite: reminder_finish: %s: no attempt",
+		    what);
+		return -1;
+	}
+	if (op_begin(s, "reminder_finish", &own) == -1)
+		return -1;
+	if (finish_row(s, id, state, next_at, now, what) == 0 &&
+	    attempt_insert(s, id, state, a, what) == 0)
+		rc = 0;
+	return op_end(s, "reminder_finish", own, rc);
+}
+
+static int
+sqlite_reminders_recover(struct store *st, int64_t now, int *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_RECOVER, "reminders_recover")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, now) != SQLITE_OK) {
+		fail(s, "reminders_recover", NULL);
+		stmt_done(q);
+		return -1;
+	}
+	if (stmt_run(s, q, "reminders_recover", NULL) == -1)
+		return -1;
+	if (n != NULL)
+		*n = sqlite3_changes(s->db);
+	return 0;
+}
+
+static int
+sqlite_reminder_add(struct store *st, enum item_type type, int64_t item_id,
+    const struct reminder_plan *p, int64_t about, int64_t now, int64_t *id)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	char what[48];
+
+	item_what(what, sizeof what, type, item_id);
+	if (plan_row_check(s, "reminder_add", what, p, true) == -1 ||
+	    reminder_insert(s, type, item_id, p, about, now, "reminder_add",
+	    what) == -1)
+		return -1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int
+sqlite_reminder_get(struct store *st, int64_t id, struct reminder **row)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+	size_t n;
+
+	*row = NULL;
+	if ((q = stmt_get(s, STMT_REMINDER_GET, "reminder_get")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, id) != SQLITE_OK) {
+		fail(s, "reminder_get", NULL);
+		stmt_done(q);
+		return -1;
+	}
+	return reminder_rows_collect(s, q, "reminder_get", row, &n);
+}
+
+static int
+reminders_bind_filter(sqlite3_stmt *q, const struct reminder_filter *f)
+{
+	const char *state = NULL;
+
+	if (f->state >= 0)
+		state = reminder_state_str((enum reminder_state)f->state);
+	return bind_text(q, 1, state) != SQLITE_OK ||
+	    bind_text(q, 2, f->office) != SQLITE_OK ||
+	    bind_int64_or_null(q, 3, f->from) != SQLITE_OK ||
+	    bind_int64_or_null(q, 4, f->to) != SQLITE_OK ||
+	    bind_int64_or_null(q, 5, f->item_id) != SQLITE_OK ||
+	    bind_text(q, 6, item_type_str(f->item_type)) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 7, f->limit == 0 || f->limit > INT64_MAX ?
+	    -1 : (int64_t)f->limit) != SQLITE_OK ? -1 : 0;
+}
+
+static int
+sqlite_reminders(struct store *st, const struct reminder_filter *filter,
+    struct reminder **rows, size_t *n)
+{
+	static const struct reminder_filter all = { .state = -1 };
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+
+	*rows = NULL;
+	*n = 0;
+	if (filter == NULL)
+		filter = &all;
+	if (filter->state > RS_CANCELLED) {
+		store_set_error(st, "sqlite: reminders: unknown state %d",
+		    filter->state);
+		return -1;
+	}
+	if ((q = stmt_get(s, STMT_REMINDERS, "reminders")) == NULL)
+		return -1;
+	if (reminders_bind_filter(q, filter) == -1) {
+		fail(s, "reminders", NULL);
+		stmt_done(q);
+		return -1;
+	}
+	return reminder_rows_collect(s, q, "reminders", rows, n);
+}
+
+/* Binds ?1 item type, ?2 item id, ?3 milestone, ?4 office. */
+static int
+bind_ack(sqlite3_stmt *q, enum item_type type, int64_t item_id,
+    const char *milestone, const char *office)
+{
+	return bind_text(q, 1, item_type_str(type)) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 2, item_id) != SQLITE_OK ||
+	    bind_text(q, 3, milestone) != SQLITE_OK ||
+	    bind_text(q, 4, office) != SQLITE_OK ? -1 : 0;
+}
+
+/* Runs an ack statement; ?5 is now. */
+static int
+ack_write(struct sqlite_store *s, enum stmt_id id, enum item_type type,
+    int64_t item_id, const char *milestone, const char *office, int64_t now,
+    const char *what)
+{
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, id, "ack_put")) == NULL)
+		return -1;
+	if (bind_ack(q, type, item_id, milestone, office) == -1 ||
+	    sqlite3_bind_int64(q, 5, now) != SQLITE_OK) {
+		fail(s, "ack_put", what);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, "ack_put", what);
+}
+
+static int
+sqlite_ack_put(struct store *st, enum item_type type, int64_t item_id,
+    const char *milestone, const char *office, int64_t now, bool *already)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	bool own, was = false;
+	char what[48];
+	int rc = -1;
+
+	item_what(what, sizeof what, type, item_id);
+	if (op_begin(s, "ack_put", &own) == -1)
+		return -1;
+	if (ack_write(s, STMT_ACK_ADD, type, item_id, milestone, office, now,
+	    what) == -1)
+		goto done;
+	was = sqlite3_changes(s->db) == 0;
+	/* Also when acked before: overdue rows planned since then go. */
+	if (ack_write(s, STMT_ACK_CANCEL, type, item_id, milestone, office,
+	    now, what) == -1)
+		goto done;
+	rc = 0;
+done:
+	if ((rc = op_end(s, "ack_put", own, rc)) == 0 && already != NULL)
+		*already = was;
+	return rc;
+}
+
+static int
+sqlite_ack_get(struct store *st, enum item_type type, int64_t item_id,
+    const char *milestone, const char *office, int64_t *at)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+	char what[48];
+	int rc;
+
+	*at = 0;
+	item_what(what, sizeof what, type, item_id);
+	if ((q = stmt_get(s, STMT_ACK_GET, "ack_get")) == NULL)
+		return -1;
+	if (bind_ack(q, type, item_id, milestone, office) == -1)
+		rc = SQLITE_ERROR;
+	else if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*at = sqlite3_column_int64(q, 0);
+		rc = SQLITE_DONE;
+	}
+	if (rc != SQLITE_DONE)
+		fail(s, "ack_get", what);
+	stmt_done(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+sqlite_meta_get(struct store *st, const char *key, char **value)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+	bool oom = false;
+	int rc;
+
+	*value = NULL;
+	if ((q = stmt_get(s, STMT_META_GET, "meta_get")) == NULL)
+		return -1;
+	if (bind_text(q, 1, key) != SQLITE_OK)
+		rc = SQLITE_ERROR;
+	else if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*value = column_text(q, 0, &oom);
+		rc = SQLITE_DONE;
+	}
+	if (rc != SQLITE_DONE)
+		fail(s, "meta_get", key);
+	else if (oom)
+		fail_oom(s, "meta_get");
+	stmt_done(q);
+	return rc == SQLITE_DONE && !oom ? 0 : -1;
+}
+
+static int
+sqlite_meta_put(struct store *st, const char *key, const char *value)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+
+	if ((q = stmt_get(s, STMT_META_PUT, "meta_put")) == NULL)
+		return -1;
+	if (bind_text(q, 1, key) != SQLITE_OK ||
+	    bind_text(q, 2, value) != SQLITE_OK) {
+		fail(s, "meta_put", key);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, "meta_put", key);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1552,10 +2475,27 @@ const struct store_ops store_sqlite_ops = {
 	.offices = sqlite_offices,
 	.tasks_sync = sqlite_tasks_sync,
 	.task_get = sqlite_task_get,
+	.task_get_id = sqlite_task_get_id,
 	.tasks = sqlite_tasks,
 	.task_history = sqlite_task_history,
 	.case_open = sqlite_case_open,
 	.case_find = sqlite_case_find,
 	.case_event_add = sqlite_case_event_add,
 	.case_events = sqlite_case_events,
+	.case_get = sqlite_case_get,
+	.cases = sqlite_cases,
+	.task_set_done = sqlite_task_set_done,
+	.reminders_plan = sqlite_reminders_plan,
+	.reminders_cancel = sqlite_reminders_cancel,
+	.reminder_next = sqlite_reminder_next,
+	.reminders_claim = sqlite_reminders_claim,
+	.reminder_finish = sqlite_reminder_finish,
+	.reminders_recover = sqlite_reminders_recover,
+	.reminder_add = sqlite_reminder_add,
+	.reminder_get = sqlite_reminder_get,
+	.reminders = sqlite_reminders,
+	.ack_put = sqlite_ack_put,
+	.ack_get = sqlite_ack_get,
+	.meta_get = sqlite_meta_get,
+	.meta_put = sqlite_meta_put,
 };

@@ -12,7 +12,7 @@ DB="$TMP/state/duban.db"
 LOG="$TMP/duband.log"
 q() { sqlite3 "$DB" "$1"; }
 
-start_duband "$LOG" -v -c "$CONF" -d "$DB" --fake-now 2024-10-23T23:59:50+08:00
+start_duband "$LOG" -v -c "$CONF" -d "$DB" -s "$TMP/duban.sock" --fake-now 2024-10-23T23:59:50+08:00
 wait_for_line "$LOG" 'ready'
 expect_grep "$LOG" 'now 2024-10-23T23:5[0-9]:[0-9][0-9]+08:00'
 
@@ -47,7 +47,7 @@ expect_grep "$LOG" '1 added, 0 changed, 1 retired'
 stop_duband
 
 # Restart on the same store: nothing changes.
-start_duband "$LOG" -v -c "$CONF" -d "$DB"
+start_duband "$LOG" -v -c "$CONF" -d "$DB" -s "$TMP/duban.sock"
 wait_for_line "$LOG" 'ready'
 expect_grep "$LOG" '0 added, 0 changed, 0 retired'
 stop_duband

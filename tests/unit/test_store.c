@@ -126,6 +126,23 @@ sql_int(const char *path, const char *sql)
 	return v;
 }
 
+/* sql_int of a formatted query. */
+static int64_t
+sql_intf(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int64_t
+sql_intf(const char *path, const char *fmt, ...)
+{
+	char sql[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return sql_int(path, sql);
+}
+
 /* One text from a query, copied into buf ("" for NULL). */
 static const char *
 sql_text(const char *path, const char *sql, char *buf, size_t len)
@@ -251,11 +268,12 @@ test_open_creates_latest_schema(void **state)
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master"
 	    " WHERE type = 'table' AND name IN ('offices', 'tasks',"
 	    " 'task_history', 'cases', 'case_events', 'reminders',"
-	    " 'attempts')"), 7);
+	    " 'attempts', 'acks', 'meta')"), 9);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM"
 	    " pragma_table_info('tasks') WHERE name = 'done_at'"), 1);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM"
-	    " sqlite_master WHERE name = 'reminders_due'"), 1);
+	    " sqlite_master WHERE name IN ('reminders_due', 'reminders_live',"
+	    " 'acks_item')"), 3);
 
 	/* Foreign keys are enforced on the store's connection. */
 	assert_int_equal(ops()->case_event_add(f->st, 42, &ev, NULL, T1), -1);
@@ -982,6 +1000,766 @@ test_sync_config(void **state)
 	task_rows_free(t, 1);
 }
 
+/*
+ * The outbox.  Times: the deadline D, a day before it D1, and so on; the
+ * rows are about item 1 (a task: the outbox does not check the item).
+ */
+#define DAY 86400
+#define D (T1 + 30 * DAY)
+#define D2 (D + 2 * DAY)	/* the deadline after an extension */
+#define ZH "综合处"
+#define JC "稽查局"
+#define SUP "局办公室"
+
+static struct reminder_plan
+prow(const char *milestone, const char *office, enum reminder_kind kind,
+    int64_t due_at, int64_t deadline_at)
+{
+	struct reminder_plan p = { milestone, office, "wecom", kind, due_at,
+	    deadline_at };
+
+	return p;
+}
+
+/* The standard plan of a deadline: -3 and -1 days, due, overdue, escalation. */
+static size_t
+standard_plan(struct reminder_plan *p, int64_t deadline)
+{
+	p[0] = prow(NULL, ZH, RK_BEFORE, deadline - 3 * DAY, deadline);
+	p[1] = prow(NULL, ZH, RK_BEFORE, deadline - DAY, deadline);
+	p[2] = prow(NULL, ZH, RK_DUE, deadline, deadline);
+	p[3] = prow(NULL, ZH, RK_OVERDUE, deadline + DAY, deadline);
+	p[4] = prow(NULL, SUP, RK_ESCALATION, deadline + DAY, deadline);
+	return 5;
+}
+
+static void
+plan_ok(struct store *st, enum item_type type, int64_t id,
+    const struct reminder_plan *p, size_t n, int64_t now, int want_inserted,
+    int want_cancelled)
+{
+	int inserted = -1, cancelled = -1;
+
+	if (st->ops->reminders_plan(st, type, id, p, n, now, &inserted,
+	    &cancelled) == -1)
+		fail_msg("%s", store_error(st));
+	assert_int_equal(inserted, want_inserted);
+	assert_int_equal(cancelled, want_cancelled);
+}
+
+static int64_t
+add_row(struct store *st, const struct reminder_plan *p, int64_t now)
+{
+	int64_t id = 0;
+
+	if (st->ops->reminder_add(st, ITEM_TASK, 1, p, 0, now, &id) == -1)
+		fail_msg("%s", store_error(st));
+	assert_true(id > 0);
+	return id;
+}
+
+static struct reminder *
+get_reminder(struct store *st, int64_t id)
+{
+	struct reminder *r;
+
+	assert_int_equal(st->ops->reminder_get(st, id, &r), 0);
+	assert_non_null(r);
+	return r;
+}
+
+static enum reminder_state
+state_of(struct store *st, int64_t id)
+{
+	struct reminder *r = get_reminder(st, id);
+	enum reminder_state state = r->state;
+
+	reminders_free(r, 1);
+	return state;
+}
+
+/* The reminders of a filter, their ids in buf as "1,2,3". */
+static const char *
+list_ids(struct store *st, const struct reminder_filter *f, char *buf,
+    size_t len)
+{
+	struct reminder *r;
+	size_t n, i, used = 0;
+
+	assert_int_equal(st->ops->reminders(st, f, &r, &n), 0);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%lld",
+		    i > 0 ? "," : "", (long long)r[i].id);
+	reminders_free(r, n);
+	return buf;
+}
+
+static void
+claim_ok(struct store *st, int64_t until, size_t max, int64_t now,
+    struct reminder **rows, size_t *n)
+{
+	if (st->ops->reminders_claim(st, until, max, now, rows, n) == -1)
+		fail_msg("%s", store_error(st));
+}
+
+static void
+finish_ok(struct store *st, int64_t id, enum reminder_state state,
+    int64_t next_at, int64_t now)
+{
+	struct attempt a = { id, now * 1000, 120, reminder_state_str(state),
+	    200, "{\"errcode\":0}" };
+
+	if (st->ops->reminder_finish(st, id, state, next_at, &a, now) == -1)
+		fail_msg("%s", store_error(st));
+}
+
+static void
+test_plan_insert_replan(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_plan p[8];
+	struct reminder_filter live = { .state = RS_PENDING, .item_id = 1,
+	    .item_type = ITEM_TASK };
+	struct reminder *r, *rows;
+	size_t n, nrows, i;
+	int64_t sent_id, sent_at;
+
+	n = standard_plan(p, D);
+	plan_ok(f->st, ITEM_TASK, 1, p, n, T1, 5, 0);
+	assert_int_equal(ops()->reminders(f->st, &live, &r, &nrows), 0);
+	assert_int_equal(nrows, 5);
+	for (i = 0; i < nrows; i++) {
+		/* Listed by due time; ties by id, the plan's order here. */
+		assert_int_equal(r[i].item_type, ITEM_TASK);
+		assert_int_equal(r[i].item_id, 1);
+		assert_null(r[i].milestone);
+		assert_string_equal(r[i].channel, "wecom");
+		assert_int_equal(r[i].state, RS_PENDING);
+		assert_int_equal(r[i].next_at, r[i].due_at);
+		assert_int_equal(r[i].deadline_at, D);
+		assert_int_equal(r[i].attempts, 0);
+		assert_int_equal(r[i].about, 0);
+		assert_int_equal(r[i].created_at, T1);
+		assert_int_equal(r[i].updated_at, T1);
+	}
+	assert_int_equal(r[0].kind, RK_BEFORE);
+	assert_int_equal(r[0].due_at, D - 3 * DAY);
+	assert_int_equal(r[2].kind, RK_DUE);
+	/* Same time: the plan's rows go in in key order, office first. */
+	assert_string_equal(r[3].office, SUP);
+	assert_int_equal(r[3].kind, RK_ESCALATION);
+	assert_string_equal(r[4].office, ZH);
+	assert_int_equal(r[4].kind, RK_OVERDUE);
+	reminders_free(r, nrows);
+
+	/* The same plan again, in another order and with a repeat: no-op. */
+	p[5] = p[0];
+	p[0] = p[4];
+	p[4] = p[5];
+	plan_ok(f->st, ITEM_TASK, 1, p, 6, T2, 0, 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM reminders"), 5);
+	assert_int_equal(sql_int(f->path, "SELECT max(updated_at) FROM"
+	    " reminders"), T1);
+
+	/* The first one goes out. */
+	claim_ok(f->st, D - 3 * DAY, 10, D - 3 * DAY, &rows, &nrows);
+	assert_int_equal(nrows, 1);
+	sent_id = rows[0].id;
+	sent_at = D - 3 * DAY + 5;
+	finish_ok(f->st, sent_id, RS_SENT, 0, sent_at);
+	reminders_free(rows, nrows);
+
+	/*
+	 * Extended by two days: D2 - 3 days is D - 1 day, the row there
+	 * stays and takes the new deadline; the others move.
+	 */
+	n = standard_plan(p, D2);
+	plan_ok(f->st, ITEM_TASK, 1, p, n, T3, 4, 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM reminders"), 9);
+	assert_int_equal(sql_intf(f->path, "SELECT count(*) FROM reminders"
+	    " WHERE state = 'cancelled' AND updated_at = %lld",
+	    (long long)T3), 3);
+	assert_int_equal(sql_intf(f->path, "SELECT deadline_at FROM reminders"
+	    " WHERE state = 'pending' AND due_at = %lld",
+	    (long long)(D - DAY)), D2);
+	assert_int_equal(sql_intf(f->path, "SELECT count(*) FROM reminders"
+	    " WHERE state = 'pending' AND deadline_at = %lld",
+	    (long long)D2), 5);
+	r = get_reminder(f->st, sent_id);
+	assert_int_equal(r->state, RS_SENT);
+	assert_int_equal(r->deadline_at, D);	/* never rewritten */
+	assert_int_equal(r->updated_at, sent_at);
+	reminders_free(r, 1);
+
+	/* Back to the first deadline: the sent row is not planned again. */
+	n = standard_plan(p, D);
+	plan_ok(f->st, ITEM_TASK, 1, p, n, T3, 3, 4);
+	assert_int_equal(sql_intf(f->path, "SELECT count(*) FROM reminders"
+	    " WHERE due_at = %lld AND kind = 'before'",
+	    (long long)(D - 3 * DAY)), 1);
+	assert_int_equal(sql_intf(f->path, "SELECT count(*) FROM reminders"
+	    " WHERE state = 'pending' AND deadline_at = %lld",
+	    (long long)D), 4);
+	/* An empty plan cancels every waiting row of the item, nothing else. */
+	plan_ok(f->st, ITEM_TASK, 1, NULL, 0, T3, 0, 4);
+	assert_int_equal(state_of(f->st, sent_id), RS_SENT);
+}
+
+static void
+test_plan_refusals_and_transactions(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_plan p[5], bad;
+	int64_t failure_id;
+	size_t n;
+	int ins = -1, can = -1;
+
+	n = standard_plan(p, D);
+	/* Inside the caller's transaction: a rollback undoes it. */
+	assert_int_equal(ops()->begin(f->st), 0);
+	plan_ok(f->st, ITEM_CASE, 7, p, n, T1, 5, 0);
+	assert_int_equal(ops()->rollback(f->st), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM reminders"), 0);
+
+	/* A bad row refuses the whole plan. */
+	p[3].channel = NULL;
+	assert_int_equal(ops()->reminders_plan(f->st, ITEM_CASE, 7, p, n, T1,
+	    &ins, &can), -1);
+	assert_string_equal(store_error(f->st), "sqlite: reminders_plan: "
+	    "case 7: a reminder needs a channel");
+	bad = prow(NULL, ZH, RK_FAILURE, D, D);
+	assert_int_equal(ops()->reminders_plan(f->st, ITEM_CASE, 7, &bad, 1,
+	    T1, &ins, &can), -1);
+	assert_string_equal(store_error(f->st), "sqlite: reminders_plan: "
+	    "case 7: a reminder of kind failure cannot be planned");
+	assert_int_equal(ins, -1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM reminders"), 0);
+
+	/* A failure notice is not the plan's to cancel. */
+	n = standard_plan(p, D);
+	plan_ok(f->st, ITEM_CASE, 7, p, n, T1, 5, 0);
+	bad.office = SUP;
+	assert_int_equal(ops()->reminder_add(f->st, ITEM_CASE, 7, &bad, 1, T2,
+	    &failure_id), 0);
+	plan_ok(f->st, ITEM_CASE, 7, NULL, 0, T2, 0, 5);
+	assert_int_equal(state_of(f->st, failure_id), RS_PENDING);
+}
+
+static void
+test_unique_live_row(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_plan p = prow("contact", ZH, RK_DUE, D, D);
+	struct reminder_plan failure = prow("contact", SUP, RK_FAILURE, D, D);
+	int64_t first, again, other;
+	int cancelled = -1;
+
+	first = add_row(f->st, &p, T1);
+	assert_int_equal(ops()->reminder_add(f->st, ITEM_TASK, 1, &p, 0, T1,
+	    &again), -1);
+	assert_string_equal(store_error(f->st), "sqlite: reminder_add: task 1: "
+	    "UNIQUE constraint failed: index 'reminders_live'");
+	/* Another milestone, channel or item is another row. */
+	p.milestone = NULL;
+	other = add_row(f->st, &p, T1);
+	p.milestone = "contact";
+	p.channel = "mail";
+	add_row(f->st, &p, T1);
+	p.channel = "wecom";
+	assert_int_equal(ops()->reminder_add(f->st, ITEM_CASE, 1, &p, 0, T1,
+	    &again), 0);
+
+	/* Equal to a cancelled row is fine. */
+	assert_int_equal(ops()->reminders_cancel(f->st, ITEM_TASK, 1,
+	    "contact", T2, &cancelled), 0);
+	assert_int_equal(cancelled, 2);
+	again = add_row(f->st, &p, T2);
+	assert_true(again != first);
+	assert_int_equal(state_of(f->st, first), RS_CANCELLED);
+	assert_int_equal(state_of(f->st, other), RS_PENDING);
+
+	/* Two failure notices of one item differ by what they are about. */
+	assert_int_equal(ops()->reminder_add(f->st, ITEM_TASK, 1, &failure,
+	    first, T2, &again), 0);
+	assert_int_equal(ops()->reminder_add(f->st, ITEM_TASK, 1, &failure,
+	    other, T2, &again), 0);
+	assert_int_equal(ops()->reminder_add(f->st, ITEM_TASK, 1, &failure,
+	    other, T2, &again), -1);
+	assert_int_equal(sql_int(f->path, "SELECT about FROM reminders"
+	    " WHERE kind = 'failure' ORDER BY id LIMIT 1"), first);
+}
+
+static void
+test_cancel_on_close(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_plan p[3];
+	struct reminder *rows;
+	int64_t id[3];
+	size_t n, i;
+	int cancelled = -1;
+
+	p[0] = prow("contact", ZH, RK_DUE, D, D);
+	p[1] = prow("rectify", ZH, RK_BEFORE, D - DAY, D);
+	p[2] = prow("rectify", ZH, RK_DUE, D + DAY, D);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(ops()->reminder_add(f->st, ITEM_CASE, 3, &p[i],
+		    0, T1, &id[i]), 0);
+	add_row(f->st, &p[0], T1);	/* a task's row: not touched */
+
+	/* Milestone "contact" closes. */
+	assert_int_equal(ops()->reminders_cancel(f->st, ITEM_CASE, 3,
+	    "contact", T2, &cancelled), 0);
+	assert_int_equal(cancelled, 1);
+	assert_int_equal(state_of(f->st, id[0]), RS_CANCELLED);
+	assert_int_equal(state_of(f->st, id[1]), RS_PENDING);
+
+	/* One row is being sent when the whole case closes: it stays. */
+	claim_ok(f->st, D - DAY, 1, D - DAY, &rows, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, id[1]);
+	reminders_free(rows, n);
+	assert_int_equal(ops()->reminders_cancel(f->st, ITEM_CASE, 3, NULL, T3,
+	    &cancelled), 0);
+	assert_int_equal(cancelled, 1);
+	assert_int_equal(state_of(f->st, id[1]), RS_SENDING);
+	assert_int_equal(state_of(f->st, id[2]), RS_CANCELLED);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM reminders"
+	    " WHERE item_type = 'task' AND state = 'pending'"), 1);
+	assert_int_equal(ops()->reminders_cancel(f->st, ITEM_CASE, 3, NULL, T3,
+	    &cancelled), 0);
+	assert_int_equal(cancelled, 0);
+}
+
+static void
+test_claim_order_and_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_plan p = prow(NULL, ZH, RK_OVERDUE, 0, D);
+	static const int64_t due[] = { 50, 10, 30, 10, 20, 1000 };
+	struct reminder *rows;
+	int64_t id[6], next;
+	bool found = true;
+	size_t n, i;
+
+	assert_int_equal(ops()->reminder_next(f->st, &next, &found), 0);
+	assert_false(found);
+	for (i = 0; i < 6; i++) {
+		/* Rows of distinct offices: the same due time may repeat. */
+		p.office = i == 3 ? JC : ZH;
+		p.due_at = D + due[i];
+		id[i] = add_row(f->st, &p, T1);
+	}
+	assert_int_equal(ops()->reminder_next(f->st, &next, &found), 0);
+	assert_true(found);
+	assert_int_equal(next, D + 10);
+
+	/* Nothing due yet. */
+	claim_ok(f->st, D + 9, 10, D, &rows, &n);
+	assert_int_equal(n, 0);
+	assert_null(rows);
+	/* Oldest first, ties by id, at most max. */
+	claim_ok(f->st, D + 100, 3, D + 100, &rows, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].id, id[1]);
+	assert_int_equal(rows[1].id, id[3]);
+	assert_int_equal(rows[2].id, id[4]);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(rows[i].state, RS_SENDING);
+		assert_int_equal(rows[i].attempts, 1);
+		assert_int_equal(rows[i].updated_at, D + 100);
+		assert_int_equal(state_of(f->st, rows[i].id), RS_SENDING);
+	}
+	assert_string_equal(rows[1].office, JC);
+	reminders_free(rows, n);
+	assert_int_equal(ops()->reminder_next(f->st, &next, &found), 0);
+	assert_int_equal(next, D + 30);
+
+	/* A retry due earlier than the pending rows comes first. */
+	finish_ok(f->st, id[1], RS_RETRY, D + 25, D + 101);
+	assert_int_equal(ops()->reminder_next(f->st, &next, &found), 0);
+	assert_int_equal(next, D + 25);
+	claim_ok(f->st, D + 100, 10, D + 102, &rows, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].id, id[1]);
+	assert_int_equal(rows[0].attempts, 2);
+	assert_int_equal(rows[1].id, id[2]);
+	assert_int_equal(rows[2].id, id[0]);
+	reminders_free(rows, n);
+	assert_int_equal(sql_int(f->path, "SELECT attempts FROM reminders"
+	    " WHERE id = 2"), 2);
+
+	/* max 0 claims nothing; the last row is not due. */
+	claim_ok(f->st, D + 5000, 0, D + 103, &rows, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(state_of(f->st, id[5]), RS_PENDING);
+	assert_int_equal(ops()->reminder_next(f->st, &next, &found), 0);
+	assert_int_equal(next, D + 1000);
+}
+
+static void
+test_finish_transitions(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_plan p = prow(NULL, ZH, RK_DUE, D, D);
+	struct attempt a;
+	struct reminder *rows, *r;
+	char long_excerpt[700], buf[64];
+	int64_t id;
+	size_t n, i;
+	int recovered = -1;
+
+	id = add_row(f->st, &p, T1);
+	/* Not being sent: nothing to finish. */
+	memset(&a, 0, sizeof a);
+	assert_int_equal(ops()->reminder_finish(f->st, id, RS_SENT, 0, &a, D),
+	    -1);
+	assert_string_equal(store_error(f->st), "sqlite: reminder_finish: "
+	    "reminder 1: no such reminder in state sending");
+	assert_int_equal(ops()->reminder_finish(f->st, 99, RS_SENT, 0, &a, D),
+	    -1);
+
+	/* sending -> retry: 429, the time of the next try. */
+	claim_ok(f->st, D, 10, D, &rows, &n);
+	reminders_free(rows, n);
+	assert_int_equal(ops()->reminder_finish(f->st, id, RS_PENDING, 0, &a,
+	    D), -1);
+	assert_string_equal(store_error(f->st), "sqlite: reminder_finish: "
+	    "reminder 1: an attempt cannot end in state pending");
+	a.started_at = (int64_t)D * 1000 + 7;
+	a.duration_ms = 35;
+	a.result = "retry";
+	a.status = 429;
+	a.excerpt = "{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}";
+	assert_int_equal(ops()->reminder_finish(f->st, id, RS_RETRY, D + 60,
+	    &a, D + 1), 0);
+	r = get_reminder(f->st, id);
+	assert_int_equal(r->state, RS_RETRY);
+	assert_int_equal(r->next_at, D + 60);
+	assert_int_equal(r->due_at, D);
+	assert_int_equal(r->updated_at, D + 1);
+	reminders_free(r, 1);
+
+	/* A crash while retrying: recover. */
+	claim_ok(f->st, D + 60, 10, D + 60, &rows, &n);
+	assert_int_equal(n, 1);
+	reminders_free(rows, n);
+	assert_int_equal(ops()->reminders_recover(f->st, D + 500, &recovered),
+	    0);
+	assert_int_equal(recovered, 1);
+	r = get_reminder(f->st, id);
+	assert_int_equal(r->state, RS_RETRY);
+	assert_int_equal(r->next_at, D + 500);
+	assert_int_equal(r->attempts, 2);
+	reminders_free(r, 1);
+	assert_int_equal(ops()->reminders_recover(f->st, D + 501, &recovered),
+	    0);
+	assert_int_equal(recovered, 0);
+
+	/* Third attempt: sent, with a long excerpt cut on a character. */
+	claim_ok(f->st, D + 500, 10, D + 500, &rows, &n);
+	reminders_free(rows, n);
+	memset(long_excerpt, 0, sizeof long_excerpt);
+	long_excerpt[0] = 'x';
+	for (i = 0; i < 200; i++)
+		memcpy(long_excerpt + 1 + 3 * i, "错", 3);
+	a.result = NULL;	/* the state's word */
+	a.status = 0;
+	a.excerpt = long_excerpt;
+	assert_int_equal(ops()->reminder_finish(f->st, id, RS_SENT, 12345, &a,
+	    D + 502), 0);
+	r = get_reminder(f->st, id);
+	assert_int_equal(r->state, RS_SENT);
+	assert_int_equal(r->next_at, D + 500);	/* only retry moves it */
+	assert_int_equal(r->attempts, 3);
+	reminders_free(r, 1);
+	assert_int_equal(sql_int(f->path, "SELECT sent_at FROM reminders"),
+	    D + 502);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM attempts"
+	    " WHERE reminder_id = 1"), 2);
+	assert_string_equal(sql_text(f->path, "SELECT group_concat(result"
+	    " || '/' || IFNULL(status, 'null'), ' ') FROM attempts", buf,
+	    sizeof buf),
+	    "retry/429 sent/null");
+	assert_int_equal(sql_int(f->path, "SELECT started_at FROM attempts"
+	    " WHERE id = 1"), (int64_t)D * 1000 + 7);
+	assert_int_equal(sql_int(f->path, "SELECT duration_ms FROM attempts"
+	    " WHERE id = 1"), 35);
+	assert_int_equal(sql_int(f->path, "SELECT length(CAST(excerpt AS BLOB))"
+	    " FROM attempts WHERE id = 2"), 1 + 3 * 166);
+	assert_int_equal(sql_int(f->path, "SELECT excerpt LIKE '%45009%'"
+	    " FROM attempts WHERE id = 1"), 1);
+
+	/* sent is final; failed is the other end. */
+	assert_int_equal(ops()->reminder_finish(f->st, id, RS_FAILED, 0, &a,
+	    D + 503), -1);
+	p.due_at = D + 1;
+	id = add_row(f->st, &p, T1);
+	claim_ok(f->st, D + 1, 10, D + 1, &rows, &n);
+	reminders_free(rows, n);
+	finish_ok(f->st, id, RS_FAILED, 0, D + 2);
+	assert_int_equal(state_of(f->st, id), RS_FAILED);
+	assert_int_equal(sql_int(f->path, "SELECT sent_at IS NULL FROM"
+	    " reminders WHERE id = 2"), 1);
+	claim_ok(f->st, D + 5000, 10, D + 5000, &rows, &n);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_ack(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_plan p[6];
+	int64_t id[6], at = -1;
+	bool already = true;
+	size_t i;
+
+	p[0] = prow("contact", ZH, RK_OVERDUE, D + DAY, D);
+	p[1] = prow("contact", ZH, RK_OVERDUE, D + 2 * DAY, D);
+	p[2] = prow("contact", JC, RK_OVERDUE, D + DAY, D);
+	p[3] = prow("rectify", ZH, RK_OVERDUE, D + DAY, D);
+	p[4] = prow("contact", ZH, RK_DUE, D, D);
+	p[5] = prow("contact", SUP, RK_ESCALATION, D + DAY, D);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(ops()->reminder_add(f->st, ITEM_CASE, 5, &p[i],
+		    0, T1, &id[i]), 0);
+
+	assert_int_equal(ops()->ack_get(f->st, ITEM_CASE, 5, "contact", ZH,
+	    &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(ops()->ack_put(f->st, ITEM_CASE, 5, "contact", ZH,
+	    D + 100, &already), 0);
+	assert_false(already);
+	assert_int_equal(ops()->ack_get(f->st, ITEM_CASE, 5, "contact", ZH,
+	    &at), 0);
+	assert_int_equal(at, D + 100);
+	assert_int_equal(state_of(f->st, id[0]), RS_CANCELLED);
+	assert_int_equal(state_of(f->st, id[1]), RS_CANCELLED);
+	for (i = 2; i < 6; i++)
+		assert_int_equal(state_of(f->st, id[i]), RS_PENDING);
+
+	/* Again: the first time stays. */
+	assert_int_equal(ops()->ack_put(f->st, ITEM_CASE, 5, "contact", ZH,
+	    D + 200, &already), 0);
+	assert_true(already);
+	assert_int_equal(ops()->ack_get(f->st, ITEM_CASE, 5, "contact", ZH,
+	    &at), 0);
+	assert_int_equal(at, D + 100);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM acks"), 1);
+	for (i = 2; i < 6; i++)
+		assert_int_equal(state_of(f->st, id[i]), RS_PENDING);
+
+	/* Each office, milestone and item acknowledges on its own. */
+	assert_int_equal(ops()->ack_get(f->st, ITEM_CASE, 5, "contact", JC,
+	    &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(ops()->ack_get(f->st, ITEM_CASE, 5, "rectify", ZH,
+	    &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(ops()->ack_get(f->st, ITEM_CASE, 5, NULL, ZH, &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(ops()->ack_get(f->st, ITEM_TASK, 5, "contact", ZH,
+	    &at), 0);
+	assert_int_equal(at, 0);
+	assert_int_equal(ops()->ack_put(f->st, ITEM_TASK, 5, NULL, ZH, D,
+	    &already), 0);
+	assert_false(already);
+	assert_int_equal(ops()->ack_put(f->st, ITEM_TASK, 5, NULL, ZH, D,
+	    &already), 0);
+	assert_true(already);
+	assert_int_equal(ops()->ack_get(f->st, ITEM_TASK, 5, NULL, ZH, &at), 0);
+	assert_int_equal(at, D);
+	assert_int_equal(ops()->ack_put(f->st, ITEM_TASK, 5, NULL, NULL, D,
+	    &already), -1);
+	assert_string_equal(store_error(f->st), "sqlite: ack_put: task 5: "
+	    "NOT NULL constraint failed: acks.office");
+}
+
+static void
+test_meta(void **state)
+{
+	struct fixture *f = *state;
+	char *value = (char *)"x";
+
+	assert_int_equal(ops()->meta_get(f->st, "ack_key", &value), 0);
+	assert_null(value);
+	assert_int_equal(ops()->meta_put(f->st, "ack_key", "c2VjcmV0"), 0);
+	assert_int_equal(ops()->meta_get(f->st, "ack_key", &value), 0);
+	assert_string_equal(value, "c2VjcmV0");
+	free(value);
+	assert_int_equal(ops()->meta_put(f->st, "ack_key", "b3RoZXI="), 0);
+	assert_int_equal(ops()->meta_put(f->st, "其他", "值"), 0);
+	assert_int_equal(ops()->meta_get(f->st, "ack_key", &value), 0);
+	assert_string_equal(value, "b3RoZXI=");
+	free(value);
+	assert_int_equal(ops()->meta_get(f->st, "其他", &value), 0);
+	assert_string_equal(value, "值");
+	free(value);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM meta"), 2);
+
+	/* It lasts. */
+	ops()->close(f->st);
+	assert_int_equal(ops()->open(&f->st, f->path, (char[64]){ 0 }, 64), 0);
+	assert_int_equal(ops()->meta_get(f->st, "ack_key", &value), 0);
+	assert_string_equal(value, "b3RoZXI=");
+	free(value);
+	assert_int_equal(ops()->meta_put(f->st, "k", NULL), -1);
+	assert_string_equal(store_error(f->st), "sqlite: meta_put: k: "
+	    "NOT NULL constraint failed: meta.value");
+}
+
+static void
+test_reminders_filter(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_plan p = prow(NULL, ZH, RK_BEFORE, 0, D);
+	struct reminder_filter flt;
+	struct reminder *rows, *r;
+	char buf[128];
+	size_t n;
+	int i;
+
+	/* Ids 1..6: due D+60, D+50, ... D+10; 2 and 5 to 稽查局. */
+	for (i = 0; i < 6; i++) {
+		p.office = i % 3 == 1 ? JC : ZH;
+		p.due_at = D + 60 - 10 * i;
+		if (ops()->reminder_add(f->st, i < 4 ? ITEM_TASK : ITEM_CASE,
+		    i < 4 ? 1 : 2, &p, 0, T1, NULL) == -1)
+			fail_msg("%s", store_error(f->st));
+	}
+	claim_ok(f->st, D + 15, 10, D, &rows, &n);	/* id 6 */
+	reminders_free(rows, n);
+
+	memset(&flt, 0, sizeof flt);
+	flt.state = -1;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf),
+	    "6,5,4,3,2,1");
+	assert_string_equal(list_ids(f->st, NULL, buf, sizeof buf),
+	    "6,5,4,3,2,1");
+	flt.state = RS_PENDING;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf),
+	    "5,4,3,2,1");
+	flt.state = RS_SENDING;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf), "6");
+	flt.state = -1;
+	flt.office = JC;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf), "5,2");
+	flt.office = NULL;
+	flt.from = D + 20;
+	flt.to = D + 50;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf), "5,4,3");
+	flt.limit = 2;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf), "5,4");
+	flt.limit = 0;
+	flt.item_type = ITEM_CASE;
+	flt.item_id = 2;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf), "5");
+	flt.item_type = ITEM_TASK;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf), "");
+	flt.item_id = 1;
+	assert_string_equal(list_ids(f->st, &flt, buf, sizeof buf), "4,3");
+	flt.state = RS_CANCELLED + 1;
+	assert_int_equal(ops()->reminders(f->st, &flt, &rows, &n), -1);
+	assert_string_equal(store_error(f->st),
+	    "sqlite: reminders: unknown state 6");
+
+	r = get_reminder(f->st, 5);
+	assert_int_equal(r->item_type, ITEM_CASE);
+	assert_int_equal(r->item_id, 2);
+	assert_string_equal(r->office, JC);
+	assert_int_equal(r->due_at, D + 20);
+	reminders_free(r, 1);
+	assert_int_equal(ops()->reminder_get(f->st, 77, &r), 0);
+	assert_null(r);
+}
+
+static void
+test_cases_and_done(void **state)
+{
+	struct fixture *f = *state;
+	struct case_rec a = { "A-1", "disclosure", ZH, "依申请公开" };
+	struct case_rec b = { "B-2", "complaint", JC, NULL };
+	struct tl_event part = { TL_CLOSED, T2, "contact" };
+	struct tl_event whole = { TL_CLOSED, T3, NULL };
+	struct task_rec t = task("t1", "任务");
+	struct sync_stats stats;
+	struct case_row *rows, *c;
+	struct task_row *tr, *other;
+	int64_t ida, idb;
+	bool existed;
+	size_t n;
+
+	assert_int_equal(ops()->case_open(f->st, &a, T1, T1, &ida, &existed),
+	    0);
+	assert_int_equal(ops()->case_open(f->st, &b, T1, T2, &idb, &existed),
+	    0);
+	assert_int_equal(ops()->case_event_add(f->st, idb, &part, NULL, T2), 0);
+	assert_int_equal(ops()->cases(f->st, false, &rows, &n), 0);
+	assert_int_equal(n, 2);
+	case_rows_free(rows, n);
+
+	/* A whole-case close, not a milestone's, closes it. */
+	assert_int_equal(ops()->case_event_add(f->st, ida, &whole, NULL, T3),
+	    0);
+	assert_int_equal(ops()->cases(f->st, false, &rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, idb);
+	assert_string_equal(rows[0].ref, "B-2");
+	assert_string_equal(rows[0].rule, "complaint");
+	assert_string_equal(rows[0].office, JC);
+	assert_null(rows[0].title);
+	assert_int_equal(rows[0].created_at, T2);
+	assert_false(rows[0].closed);
+	case_rows_free(rows, n);
+	assert_int_equal(ops()->cases(f->st, true, &rows, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].id, ida);
+	assert_true(rows[0].closed);
+	assert_false(rows[1].closed);
+	case_rows_free(rows, n);
+
+	assert_int_equal(ops()->case_get(f->st, ida, &c), 0);
+	assert_non_null(c);
+	assert_string_equal(c->title, "依申请公开");
+	assert_true(c->closed);
+	case_rows_free(c, 1);
+	assert_int_equal(ops()->case_get(f->st, 42, &c), 0);
+	assert_null(c);
+
+	/* Tasks: done, done again (nothing moves), not done. */
+	assert_int_equal(ops()->tasks_sync(f->st, "config", &t, 1, T1, &stats),
+	    0);
+	tr = get_task(f->st, "t1");
+	assert_int_equal(ops()->task_get_id(f->st, tr->id, &other), 0);
+	assert_non_null(other);
+	assert_string_equal(other->rec.key, "t1");
+	assert_string_equal(other->rec.title, "任务");
+	task_rows_free(other, 1);
+	assert_int_equal(ops()->task_get_id(f->st, tr->id + 1, &other), 0);
+	assert_null(other);
+	task_rows_free(tr, 1);
+	assert_int_equal(ops()->task_set_done(f->st, "t1", T2, T2 + 5), 0);
+	tr = get_task(f->st, "t1");
+	assert_int_equal(tr->done_at, T2);
+	assert_int_equal(tr->updated_at, T2 + 5);
+	task_rows_free(tr, 1);
+	assert_int_equal(ops()->task_set_done(f->st, "t1", T2, T3), 0);
+	tr = get_task(f->st, "t1");
+	assert_int_equal(tr->updated_at, T2 + 5);
+	task_rows_free(tr, 1);
+	assert_int_equal(ops()->task_set_done(f->st, "t1", 0, T3), 0);
+	tr = get_task(f->st, "t1");
+	assert_int_equal(tr->done_at, 0);
+	assert_int_equal(tr->updated_at, T3);
+	task_rows_free(tr, 1);
+	assert_int_equal(sql_int(f->path, "SELECT done_at IS NULL FROM tasks"),
+	    1);
+	assert_int_equal(ops()->task_set_done(f->st, "nope", T2, T3), -1);
+	assert_string_equal(store_error(f->st),
+	    "sqlite: task_set_done: nope: no such task");
+}
+
 int
 main(void)
 {
@@ -1014,6 +1792,26 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_failed_op_rolls_back,
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_config,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_insert_replan,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_plan_refusals_and_transactions, setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_unique_live_row,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_on_close,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_order_and_limit,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_finish_transitions,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_ack,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_meta,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_reminders_filter,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_cases_and_done,
 		    setup_store, teardown),
 	};
 
