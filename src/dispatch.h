@@ -32,12 +32,17 @@ int dispatch_reload(struct dispatch *, const struct config *, char *err,
  * in state sending, same office and channel) are the reminders it carries:
  * one, or several for a digest.  Takes ownership of rows and msg.  When the
  * attempt ends every row is finished in the store (sent, retry or failed)
- * and schedule_kick() is called.
+ * and schedule_kick() is called.  rows is freed with reminders_free(), msg
+ * with message_free() and free(): both must be malloc'd.  A local channel
+ * (stdout) delivers at once, so its rows are finished (and schedule_kick()
+ * called) before dispatch_submit returns.
  */
 void dispatch_submit(struct dispatch *, struct reminder *rows, size_t n,
     struct message *msg);
 /* Whether more may be submitted now (in flight + queued < max_inflight). */
 bool dispatch_has_room(const struct dispatch *);
 size_t dispatch_inflight(const struct dispatch *);
+/* Messages waiting for room or for their channel's rate limit. */
+size_t dispatch_queued(const struct dispatch *);
 
 #endif

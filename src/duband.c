@@ -100,31 +100,6 @@ sync_store(struct duban *d, const struct config *cf, struct errors *errs)
 	return 0;
 }
 
-static void
-free_retired(struct duban *d)
-{
-	if (d->dispatch != NULL && dispatch_inflight(d->dispatch) > 0)
-		return;
-	for (size_t i = 0; i < d->nretired; i++)
-		config_free(d->retired[i]);
-	free(d->retired);
-	d->retired = NULL;
-	d->nretired = 0;
-}
-
-static int
-retire_config(struct duban *d, struct config *old)
-{
-	struct config **grown;
-
-	grown = realloc(d->retired, (d->nretired + 1) * sizeof *grown);
-	if (grown == NULL)
-		return -1;
-	d->retired = grown;
-	d->retired[d->nretired++] = old;
-	return 0;
-}
-
 int
 duban_reload(struct duban *d, struct errors *errs)
 {
@@ -150,9 +125,8 @@ duban_reload(struct duban *d, struct errors *errs)
 		config_free(cf);
 		return -1;
 	}
-	free_retired(d);
-	if (retire_config(d, d->config) == -1)
-		config_free(d->config);
+	/* The dispatcher keeps copies of what it needs from the old config. */
+	config_free(d->config);
 	templates_free(d->templates);
 	d->config = cf;
 	d->templates = tp;
@@ -307,8 +281,6 @@ stop(struct duban *d)
 	schedule_free(d->schedule);
 	dispatch_free(d->dispatch);
 	templates_free(d->templates);
-	d->dispatch = NULL;
-	free_retired(d);
 }
 
 static int

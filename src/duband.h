@@ -33,12 +33,6 @@ struct duban {
 	struct dispatch		*dispatch;
 	struct api		*api;
 	unsigned char		 ack_key[32];	/* signs acknowledgement links */
-	/*
-	 * Configs replaced by a reload, kept until no transfer started
-	 * under them is in flight (their channels point into them).
-	 */
-	struct config		**retired;
-	size_t			  nretired;
 };
 
 /*
