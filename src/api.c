@@ -1246,10 +1246,41 @@ ack_done(struct request *r, const struct reminder *rm, bool already,
 	reply_page(r, 200, "已确认 / Acknowledged", lines, 2);
 }
 
+/*
+ * Records the acknowledgement of reminder id in one transaction; *rm is
+ * NULL when there is no such reminder.  The caller frees *rm.
+ */
+static int
+ack_record(struct request *r, int64_t id, struct reminder **rm,
+    bool *already, int64_t *at, struct failure *f)
+{
+	struct store *st = r->d->store;
+	struct reminder *m;
+
+	*rm = NULL;
+	if (txn_begin(r, f) == -1)
+		return -1;
+	if (st->ops->reminder_get(st, id, rm) == -1)
+		goto fail;
+	if ((m = *rm) == NULL) {
+		st->ops->rollback(st);
+		return 0;
+	}
+	if (st->ops->ack_put(st, m->item_type, m->item_id, m->milestone,
+	    m->office, r->now, already) == -1 ||
+	    st->ops->ack_get(st, m->item_type, m->item_id, m->milestone,
+	    m->office, at) == -1)
+		goto fail;
+	return txn_commit(r, f);
+fail:
+	fail_store(f, st);
+	st->ops->rollback(st);
+	return -1;
+}
+
 static void
 ack(struct request *r)
 {
-	struct store *st = r->d->store;
 	struct reminder *rm = NULL;
 	struct failure f;
 	int64_t id, at = 0;
@@ -1259,37 +1290,21 @@ ack(struct request *r)
 		ack_invalid(r);
 		return;
 	}
-	if (txn_begin(r, &f) == -1)
-		goto fail;
-	if (st->ops->reminder_get(st, id, &rm) == -1 ||
-	    (rm != NULL && (st->ops->ack_put(st, rm->item_type, rm->item_id,
-	    rm->milestone, rm->office, r->now, &already) == -1 ||
-	    st->ops->ack_get(st, rm->item_type, rm->item_id, rm->milestone,
-	    rm->office, &at) == -1))) {
-		fail_store(&f, st);
-		st->ops->rollback(st);
-		goto fail;
-	}
-	if (rm == NULL) {
-		st->ops->rollback(st);
+	if (ack_record(r, id, &rm, &already, &at, &f) == -1)
+		reply_failure(r, &f);
+	else if (rm == NULL)
 		ack_invalid(r);
-		return;
+	else {
+		if (!already) {
+			log_info(&r->d->log, "api: %s acknowledged %s %lld",
+			    rm->office, item_type_str(rm->item_type),
+			    (long long)rm->item_id);
+			replan(r, rm->item_type, rm->item_id);
+		}
+		ack_done(r, rm, already, at);
 	}
-	if (txn_commit(r, &f) == -1)
-		goto fail;
-	if (!already) {
-		log_info(&r->d->log, "api: %s acknowledged %s %lld",
-		    rm->office, item_type_str(rm->item_type),
-		    (long long)rm->item_id);
-		replan(r, rm->item_type, rm->item_id);
-	}
-	ack_done(r, rm, already, at);
-	reminders_free(rm, 1);
-	return;
-fail:
 	if (rm != NULL)
 		reminders_free(rm, 1);
-	reply_failure(r, &f);
 }
 
 /* Reload and health. */

@@ -6,9 +6,11 @@
  *   POST /v1/cases                      {"ref","rule","office","title","opened_at"?}
  *   GET  /v1/cases/REF
  *   POST /v1/cases/REF/extend|pause|resume|close   {"at"?, "milestone"?, "note"?}
- *   GET  /v1/reminders?state=&office=&from=&to=
+ *   GET  /v1/reminders?state=&office=&case=&from=&to=&limit=
  *   GET  /v1/ack/TOKEN                  (also POST)
  *   POST /v1/reload
+ *
+ * doc/api.md describes each; the route table is at the top of api.c.
  */
 #ifndef DUBAN_API_H
 #define DUBAN_API_H
