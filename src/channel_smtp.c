@@ -11,7 +11,8 @@
  * The message is built here, so we control every header: From, To (one
  * address a line), an RFC 2047 Subject (UTF-8, base64 encoded words of at
  * most 75 characters, split between characters), Date in the local zone,
- * Message-ID <duban.<reminder id>.<random hex>@<domain of from>>,
+ * Message-ID <duban.<reminder id>.<tag>@<domain of from>> (the same on every
+ *   attempt: tag = HMAC-SHA256(key = from, msg = id), 8 bytes in hex),
  * MIME-Version, Auto-Submitted: auto-generated (RFC 3834: no vacation
  * replies) and a multipart/alternative body of text/plain and text/html,
  * both UTF-8 with CRLF line ends (the canonical form of text), in base64
@@ -163,16 +164,24 @@ build_message(const struct channel *ch, const struct message *msg,
     int64_t now_ms, struct channel_req *req, char *err, size_t errlen)
 {
 	const char *from = ch->conf->from, *at = strrchr(from, '@');
-	unsigned char rnd[8];
-	char *hex, boundary[64];
+	unsigned char rnd[8], mac[HMAC_SHA256_LEN];
+	char *hex, *tag, boundary[64], id[32];
 	FILE *out;
 
 	if (random_bytes(rnd, sizeof rnd) == -1) {
-		snprintf(err, errlen, "no random bytes for the Message-ID");
+		snprintf(err, errlen, "no random bytes for the MIME boundary");
 		return -1;
 	}
 	hex = hex_encode(rnd, sizeof rnd);
 	snprintf(boundary, sizeof boundary, "=_duban_%s", hex);
+	/*
+	 * The Message-ID is the same on every attempt of a reminder, so a
+	 * receiver can drop the copy a retry after a lost reply sends: the
+	 * reminder id, and a tag that keeps ids of different senders apart.
+	 */
+	snprintf(id, sizeof id, "%lld", (long long)msg->id);
+	hmac_sha256(from, strlen(from), id, strlen(id), mac);
+	tag = hex_encode(mac, sizeof rnd);
 	if ((out = open_memstream(&req->body, &req->body_len)) == NULL)
 		abort();
 	fprintf(out, "From: %s\r\nTo: ", from);
@@ -181,8 +190,9 @@ build_message(const struct channel *ch, const struct message *msg,
 	fputs("\r\n", out);
 	put_subject(out, msg->subject);
 	put_date(out, now_ms);
-	fprintf(out, "Message-ID: <duban.%lld.%s@%s>\r\n", (long long)msg->id,
-	    hex, at != NULL ? at + 1 : "localhost");
+	fprintf(out, "Message-ID: <duban.%s.%s@%s>\r\n", id, tag,
+	    at != NULL ? at + 1 : "localhost");
+	free(tag);
 	fprintf(out, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n"
 	    "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n",
 	    boundary);

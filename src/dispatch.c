@@ -52,6 +52,8 @@
 #include "dispatch.h"
 #include "duband.h"
 #include "message.h"
+#include "metrics.h"
+#include "notify.h"
 #include "reminder.h"
 #include "schedule.h"
 #include "store.h"
@@ -545,6 +547,9 @@ transfer_end(struct dispatch *dp, struct transfer *t, enum send_result res,
 	for (i = 0; i < t->nrows; i++)
 		log_outcome(dp, &t->rows[i], states[i], next[i], status,
 		    excerpt);
+	metrics_delivery(&dp->d->metrics, t->rows, states, t->nrows,
+	    a.duration_ms, now);
+	notify_status_soon(&dp->d->notify);
 	goto out;
 fail:
 	log_err(&dp->d->log, "dispatch: store: %s: reminders left sending "
@@ -962,7 +967,15 @@ dispatch_submit(struct dispatch *dp, struct reminder *rows, size_t n,
 bool
 dispatch_has_room(const struct dispatch *dp)
 {
-	return dp->ninflight + dp->nqueued < max_inflight(dp);
+	return dispatch_room(dp) > 0;
+}
+
+size_t
+dispatch_room(const struct dispatch *dp)
+{
+	size_t busy = dp->ninflight + dp->nqueued, max = max_inflight(dp);
+
+	return busy < max ? max - busy : 0;
 }
 
 size_t

@@ -41,6 +41,8 @@ void dispatch_submit(struct dispatch *, struct reminder *rows, size_t n,
     struct message *msg);
 /* Whether more may be submitted now (in flight + queued < max_inflight). */
 bool dispatch_has_room(const struct dispatch *);
+/* How many more may be submitted before the dispatcher is full. */
+size_t dispatch_room(const struct dispatch *);
 size_t dispatch_inflight(const struct dispatch *);
 /* Messages waiting for room or for their channel's rate limit. */
 size_t dispatch_queued(const struct dispatch *);

@@ -283,13 +283,19 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	struct schedule *s = arg;
 	struct duban *d = s->d;
 	struct reminder *rows;
-	size_t n;
+	size_t n, room;
 
 	(void)fd;
 	(void)what;
-	while (dispatch_has_room(d->dispatch)) {
+	/*
+	 * Claim no more than the dispatcher can start: a claimed row is
+	 * 'sending', and after a crash every 'sending' row is sent again.
+	 */
+	while ((room = dispatch_room(d->dispatch)) > 0) {
+		if (room > CLAIM_ROUND)
+			room = CLAIM_ROUND;
 		if (d->store->ops->reminders_claim(d->store,
-		    clock_now(&d->clock), CLAIM_ROUND, clock_now(&d->clock),
+		    clock_now(&d->clock), room, clock_now(&d->clock),
 		    &rows, &n) == -1) {
 			log_err(&d->log, "%s", store_error(d->store));
 			break;
@@ -299,7 +305,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 			extend_overdue(s, rows, n);
 		}
 		reminders_free(rows, n);
-		if (n < CLAIM_ROUND)
+		if (n < room)
 			break;
 	}
 	schedule_rearm(s);

@@ -22,6 +22,7 @@ trap cleanup EXIT
 start_duband() {
 	log=$1
 	shift
+	: >"$log"	# before the job starts: no stale "ready" to match
 	${DUBAN_WRAPPER:-} "$DUBAND" "$@" >"$log" 2>&1 &
 	echo $! >"$TMP/duband.pid"
 }
