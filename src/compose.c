@@ -114,6 +114,31 @@ describe_case(struct duban *d, const struct reminder *r,
 	return 0;
 }
 
+/* "提醒 #12（发给综合处，渠道 zonghe-wecom）投递失败" */
+static int
+describe_failure(struct duban *d, const struct reminder *r,
+    struct item_info *info)
+{
+	struct reminder *failed = NULL;
+	bool en = strcmp(d->config->language, "en") == 0;
+
+	if (d->store->ops->reminder_get(d->store, r->about, &failed) == -1)
+		return -1;
+	if (failed == NULL)
+		snprintf(info->failure, sizeof info->failure, en ?
+		    "reminder #%lld could not be delivered" :
+		    "提醒 #%lld 投递失败", (long long)r->about);
+	else
+		snprintf(info->failure, sizeof info->failure, en ?
+		    "reminder #%lld to %s on channel %s could not be "
+		    "delivered; see `dubanctl reminder list --state failed`" :
+		    "提醒 #%lld（发给%s，渠道 %s）投递失败，详见 "
+		    "`dubanctl reminder list --state failed`",
+		    (long long)r->about, failed->office, failed->channel);
+	reminders_free(failed, failed != NULL);
+	return 0;
+}
+
 static int
 describe(struct duban *d, const struct reminder *r, struct item_info *info,
     struct render_item *it)
@@ -167,10 +192,8 @@ describe(struct duban *d, const struct reminder *r, struct item_info *info,
 		it->ack_url = info->ack_url;
 	}
 	if (r->kind == RK_FAILURE) {
-		snprintf(info->failure, sizeof info->failure,
-		    strcmp(cf->language, "en") == 0 ?
-		    "reminder #%lld could not be delivered" :
-		    "提醒 #%lld 投递失败", (long long)r->about);
+		if (describe_failure(d, r, info) == -1)
+			return -1;
 		it->failure = info->failure;
 	}
 	return 0;

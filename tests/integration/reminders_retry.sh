@@ -216,7 +216,8 @@ for ch in mail550 gone; do
 	failed=$(row "$ch" id)
 	expect_eq "$(chk count "$TMP/all.json" --list reminders --where kind=failure --where "about=$failed")" 1 \
 	    "failure notices about reminder $failed ($ch)"
-	expect_eq "$(chk count "$TMP/sup.log" --where "body.json.items.0.failure=提醒 #$failed 投递失败")" 1 \
+	office=$(row "$ch" office)
+	expect_eq "$(chk count "$TMP/sup.log" --where "body.json.items.0.failure=提醒 #$failed（发给$office，渠道 $ch）投递失败，详见 \`dubanctl reminder list --state failed\`")" 1 \
 	    "notice of reminder $failed at the supervisor's sink"
 done
 expect_eq "$(chk lines "$TMP/sup.log" '{body.json.kind} {body.json.office}' | sort -u)" \
