@@ -20,6 +20,8 @@
 #include "dispatch.h"
 #include "duband.h"
 #include "errors.h"
+#include "metrics.h"
+#include "notify.h"
 #include "render.h"
 #include "schedule.h"
 #include "store.h"
@@ -100,8 +102,8 @@ sync_store(struct duban *d, const struct config *cf, struct errors *errs)
 	return 0;
 }
 
-int
-duban_reload(struct duban *d, struct errors *errs)
+static int
+reload_config(struct duban *d, struct errors *errs)
 {
 	struct config *cf;
 	struct templates *tp;
@@ -133,6 +135,20 @@ duban_reload(struct duban *d, struct errors *errs)
 	schedule_replan_all(d->schedule);
 	log_notice(&d->log, "reloaded %s", d->config_path);
 	return 0;
+}
+
+/* SIGHUP and POST /v1/reload: the service manager sees both. */
+int
+duban_reload(struct duban *d, struct errors *errs)
+{
+	int rc;
+
+	notify_reloading(&d->notify);
+	rc = reload_config(d, errs);
+	metrics_config_loaded(&d->metrics, rc == 0, clock_now(&d->clock));
+	notify_ready(&d->notify);
+	notify_status_soon(&d->notify);
+	return rc;
 }
 
 /* Makes the database's directory if it does not exist yet (one level). */
@@ -243,6 +259,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	log_notice(&d->log, "%s: shutting down", strsignal((int)sig));
+	notify_stopping(&d->notify);
 	event_base_loopbreak(d->base);
 }
 
@@ -303,16 +320,24 @@ run(struct duban *d)
 			goto out;
 		}
 	}
+	if (notify_start(&d->notify, d) == -1) {
+		rc = EX_OSERR;
+		goto out;
+	}
 	if ((rc = start(d)) != EX_OK)
 		goto out;
+	metrics_config_loaded(&d->metrics, true, clock_now(&d->clock));
 	log_notice(&d->log, "duband %s ready (now %s)", PACKAGE_VERSION,
 	    instant_format(clock_now(&d->clock), now, sizeof now));
+	notify_ready(&d->notify);
+	notify_status_soon(&d->notify);
 	if (event_base_dispatch(d->base) == -1) {
 		log_err(&d->log, "event loop failed");
 		rc = EX_SOFTWARE;
 	}
 out:
 	stop(d);
+	notify_stop(&d->notify);
 	for (size_t i = 0; i < 3; i++)
 		if (ev[i] != NULL)
 			event_free(ev[i]);

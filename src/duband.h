@@ -9,6 +9,8 @@
 
 #include "clock.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 
 struct api;
 struct config;
@@ -33,6 +35,8 @@ struct duban {
 	struct dispatch		*dispatch;
 	struct api		*api;
 	unsigned char		 ack_key[32];	/* signs acknowledgement links */
+	struct notify		 notify;	/* the service manager (systemd) */
+	struct metrics		 metrics;	/* counters for /metrics */
 };
 
 /*
