@@ -4,7 +4,8 @@
  * Decisions (doc/reminders.md):
  *  - a task or rule without a policy uses the config's first policy; with
  *    no policy at all nothing is planned;
- *  - assisting offices may be groups: each member office counts;
+ *  - lead and assisting offices may be groups: each member office counts
+ *    (a group as lead is "分别负责": every member is reminded as a lead);
  *  - a task that is done or retired, a case closed as a whole, a closed or
  *    paused milestone: their pending reminders are cancelled (the plan for
  *    them is empty), so a resume or reopen plans them afresh;
@@ -174,27 +175,30 @@ static int
 replan_task_row(struct duban *d, const struct task_row *t)
 {
 	const struct config *cf = d->config;
-	const struct office_conf *lead;
 	struct plan all = { NULL, 0, false };
-	struct office_list assist = { .n = 0 };
+	struct office_list leads = { .n = 0 }, assist = { .n = 0 };
 	struct plan_input in;
 	int rc = 0;
 
 	memset(&in, 0, sizeof in);
 	in.policy = policy_or_default(cf, t->rec.policy);
-	lead = config_office(cf, t->rec.lead);
+	/* A group leads as each of its members, each for its own part. */
+	expand_office(cf, t->rec.lead, &leads, 0);
 	if (t->retired_at == 0 && t->done_at == 0 && t->rec.due >= 0 &&
-	    in.policy != NULL && lead != NULL) {
+	    in.policy != NULL) {
 		for (size_t i = 0; i < t->rec.nassist; i++)
 			expand_office(cf, t->rec.assist[i], &assist, 0);
 		in.config = cf;
 		in.cal = calendar_or_default(cf, t->rec.calendar);
 		in.deadline_day = t->rec.due;
 		in.deadline_at = local_instant(t->rec.due, cf->deadline_secs);
-		in.lead = lead->name;
 		in.since = t->updated_at;
 		in.now = clock_now(&d->clock);
-		rc = plan_deadline(d, &in, ITEM_TASK, t->id, &assist, &all);
+		for (size_t i = 0; i < leads.n && rc == 0; i++) {
+			in.lead = leads.name[i];
+			rc = plan_deadline(d, &in, ITEM_TASK, t->id, &assist,
+			    &all);
+		}
 	}
 	if (rc == 0)
 		rc = apply(d, ITEM_TASK, t->id, &all);

@@ -140,6 +140,25 @@ struct reminder_filter {
 	size_t			 limit;		/* 0: no limit */
 };
 
+/*
+ * Filter for tasks_find; each part narrows the match.  Day bounds are days
+ * (date.h); a task without a due date fails a bound unless no_due.
+ */
+struct task_filter {
+	const char		 *source;	/* NULL: any */
+	const char *const	 *offices;	/* lead or an assisting office
+						   is one of them; NULL: any */
+	size_t			  noffices;
+	int			  retired;	/* 1 retired only, 0 active only,
+						   -1 either */
+	int			  done;		/* 1 done only, 0 not done only,
+						   -1 either */
+	int			  due_min;	/* due >= due_min; INT_MIN: none */
+	int			  due_max;	/* due <= due_max; INT_MAX: none */
+	bool			  no_due;	/* tasks without due pass bounds */
+	size_t			  limit;	/* 0: no limit */
+};
+
 struct store_ops {
 	const char	*name;
 
@@ -181,6 +200,19 @@ struct store_ops {
 	 */
 	int	(*tasks)(struct store *, const char *source,
 		    bool include_retired, struct task_row **rows, size_t *n);
+	/*
+	 * Tasks matching the filter, by due date (none last), then key.
+	 * Free with task_rows_free.
+	 */
+	int	(*tasks_find)(struct store *, const struct task_filter *,
+		    struct task_row **rows, size_t *n);
+	/*
+	 * Adds one task under rec->source (with TASK_ADDED in its history).
+	 * A NULL rec->key becomes "<source>-<id>".  A key stored already
+	 * (in any source) sets *existed and its id, and writes nothing.
+	 */
+	int	(*task_add)(struct store *, const struct task_rec *, int64_t now,
+		    int64_t *id, bool *existed);
 	/* A task's history, oldest first; free with task_changes_free. */
 	int	(*task_history)(struct store *, const char *key,
 		    struct task_change **changes, size_t *n);
@@ -205,7 +237,10 @@ struct store_ops {
 	/* Cases by id, open ones only unless include_closed. */
 	int	(*cases)(struct store *, bool include_closed,
 		    struct case_row **rows, size_t *n);
-	/* Marks a task done (done_at = at) or not done (at = 0). */
+	/*
+	 * Marks a task done (done_at = at) or not done (at = 0).  When done_at
+	 * changes, the row as it was goes to the history as TASK_CHANGED.
+	 */
 	int	(*task_set_done)(struct store *, const char *key, int64_t at,
 		    int64_t now);
 

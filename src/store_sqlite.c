@@ -47,6 +47,7 @@
  */
 #include "store.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,8 @@ enum stmt_id {
 	STMT_ACK_GET,
 	STMT_META_GET,
 	STMT_META_PUT,
+	STMT_TASKS_FIND,
+	STMT_TASK_KEY_SET,
 	STMT_COUNT
 };
 
@@ -381,6 +384,22 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_META_PUT] =
 	    "INSERT INTO meta (key, value) VALUES (?1, ?2)"
 	    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/*
+	 * ?2 is a JSON array of office names; a NULL parameter matches
+	 * every row, -1 in ?3 and ?4 too.
+	 */
+	[STMT_TASKS_FIND] =
+	    "SELECT " TASK_COLUMNS " FROM tasks"
+	    " WHERE (?1 IS NULL OR source = ?1)"
+	    " AND (?2 IS NULL OR lead IN (SELECT value FROM json_each(?2))"
+	    " OR EXISTS (SELECT 1 FROM json_each(tasks.assist) a"
+	    " WHERE a.value IN (SELECT value FROM json_each(?2))))"
+	    " AND (?3 < 0 OR (retired_at IS NOT NULL) = ?3)"
+	    " AND (?4 < 0 OR (done_at IS NOT NULL) = ?4)"
+	    " AND (?5 IS NULL OR due >= ?5 OR (?7 AND due IS NULL))"
+	    " AND (?6 IS NULL OR due <= ?6 OR (?7 AND due IS NULL))"
+	    " ORDER BY due IS NULL, due, key LIMIT ?8",
+	[STMT_TASK_KEY_SET] = "UPDATE tasks SET key = ?2 WHERE id = ?1",
 };
 
 /*
@@ -1394,6 +1413,109 @@ fail:
 }
 
 static int
+bind_day_bound(sqlite3_stmt *q, int i, int day, int none)
+{
+	return day == none ? sqlite3_bind_null(q, i) :
+	    sqlite3_bind_int(q, i, day);
+}
+
+static int
+sqlite_tasks_find(struct store *st, const struct task_filter *flt,
+    struct task_row **rows, size_t *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	sqlite3_stmt *q;
+	char *offices = NULL;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (flt->offices != NULL &&
+	    (offices = assist_encode(flt->offices, flt->noffices)) == NULL)
+		return fail_oom(s, "tasks_find");
+	if ((q = stmt_get(s, STMT_TASKS_FIND, "tasks_find")) == NULL) {
+		free(offices);
+		return -1;
+	}
+	if (bind_text(q, 1, flt->source) != SQLITE_OK ||
+	    bind_text(q, 2, offices) != SQLITE_OK ||
+	    sqlite3_bind_int(q, 3, flt->retired) != SQLITE_OK ||
+	    sqlite3_bind_int(q, 4, flt->done) != SQLITE_OK ||
+	    bind_day_bound(q, 5, flt->due_min, INT_MIN) != SQLITE_OK ||
+	    bind_day_bound(q, 6, flt->due_max, INT_MAX) != SQLITE_OK ||
+	    sqlite3_bind_int(q, 7, flt->no_due) != SQLITE_OK ||
+	    sqlite3_bind_int64(q, 8, flt->limit == 0 ? -1 :
+	    (sqlite3_int64)flt->limit) != SQLITE_OK) {
+		fail(s, "tasks_find", NULL);
+		stmt_done(q);
+		free(offices);
+		return -1;
+	}
+	rc = task_rows_collect(s, q, "tasks_find", rows, n);
+	free(offices);
+	return rc;
+}
+
+/* Names a task added without a key "<source>-<id>". */
+static int
+task_key_generate(struct sqlite_store *s, const char *source, int64_t id)
+{
+	sqlite3_stmt *q;
+	char key[256];
+
+	snprintf(key, sizeof key, "%s-%lld", source, (long long)id);
+	if ((q = stmt_get(s, STMT_TASK_KEY_SET, "task_add")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(q, 1, id) != SQLITE_OK ||
+	    bind_text(q, 2, key) != SQLITE_OK) {
+		fail(s, "task_add", key);
+		stmt_done(q);
+		return -1;
+	}
+	return stmt_run(s, q, "task_add", key);
+}
+
+static int
+sqlite_task_add(struct store *st, const struct task_rec *rec, int64_t now,
+    int64_t *id, bool *existed)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct task_rec tmp = *rec;
+	struct task_row *old = NULL;
+	bool own;
+	int rc = -1;
+
+	*existed = false;
+	if (rec->source == NULL) {
+		store_set_error(st, "sqlite: task_add: no source");
+		return -1;
+	}
+	if (op_begin(s, "task_add", &own) == -1)
+		return -1;
+	if (rec->key != NULL) {
+		if (task_read(s, rec->key, &old, "task_add") == -1)
+			goto done;
+		if (old != NULL) {
+			*existed = true;
+			*id = old->id;
+			rc = 0;
+			goto done;
+		}
+	} else
+		tmp.key = "\001new";	/* renamed below, in the transaction */
+	if (task_write(s, STMT_TASK_INSERT, rec->source, &tmp, now) == -1)
+		goto done;
+	*id = sqlite3_last_insert_rowid(s->db);
+	if (rec->key == NULL &&
+	    task_key_generate(s, rec->source, *id) == -1)
+		goto done;
+	rc = history_add(s, *id, TASK_ADDED, NULL, now, tmp.key);
+done:
+	task_rows_free(old, old != NULL ? 1 : 0);
+	return op_end(s, "task_add", own, rc);
+}
+
+static int
 case_lookup(struct sqlite_store *s, const char *ref, int64_t *id,
     const char *op)
 {
@@ -1686,10 +1808,9 @@ sqlite_cases(struct store *st, bool include_closed, struct case_row **rows,
 }
 
 static int
-sqlite_task_set_done(struct store *st, const char *key, int64_t at,
+task_done_write(struct sqlite_store *s, const char *key, int64_t at,
     int64_t now)
 {
-	struct sqlite_store *s = to_sqlite(st);
 	sqlite3_stmt *q;
 
 	if ((q = stmt_get(s, STMT_TASK_SET_DONE, "task_set_done")) == NULL)
@@ -1701,14 +1822,43 @@ sqlite_task_set_done(struct store *st, const char *key, int64_t at,
 		stmt_done(q);
 		return -1;
 	}
-	if (stmt_run(s, q, "task_set_done", key) == -1)
+	return stmt_run(s, q, "task_set_done", key);
+}
+
+static int
+sqlite_task_set_done(struct store *st, const char *key, int64_t at,
+    int64_t now)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	struct task_row *old = NULL;
+	char *snapshot = NULL;
+	bool own;
+	int rc = -1;
+
+	if (op_begin(s, "task_set_done", &own) == -1)
 		return -1;
-	if (sqlite3_changes(s->db) == 0) {
+	if (task_read(s, key, &old, "task_set_done") == -1)
+		goto done;
+	if (old == NULL) {
 		store_set_error(st, "sqlite: task_set_done: %s: no such task",
 		    key);
-		return -1;
+		goto done;
 	}
-	return 0;
+	if (old->done_at == (at < 0 ? 0 : at)) {
+		rc = 0;		/* nothing moves */
+		goto done;
+	}
+	if ((snapshot = task_snapshot(old)) == NULL) {
+		fail_oom(s, "task_set_done");
+		goto done;
+	}
+	if (history_add(s, old->id, TASK_CHANGED, snapshot, now, key) == -1)
+		goto done;
+	rc = task_done_write(s, key, at, now);
+done:
+	free(snapshot);
+	task_rows_free(old, old != NULL ? 1 : 0);
+	return op_end(s, "task_set_done", own, rc);
 }
 
 /* Reads a row of REMINDER_COLUMNS. */
@@ -2485,6 +2635,8 @@ const struct store_ops store_sqlite_ops = {
 	.case_get = sqlite_case_get,
 	.cases = sqlite_cases,
 	.task_set_done = sqlite_task_set_done,
+	.tasks_find = sqlite_tasks_find,
+	.task_add = sqlite_task_add,
 	.reminders_plan = sqlite_reminders_plan,
 	.reminders_cancel = sqlite_reminders_cancel,
 	.reminder_next = sqlite_reminder_next,

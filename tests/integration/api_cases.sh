@@ -1,8 +1,9 @@
 #!/bin/sh
 # The HTTP API against the real daemon, over the unix socket and over TCP
-# with bearer tokens: every endpoint, idempotent case opening, each kind of
-# bad input (and that nothing was stored for it), 401/403, 409 refusals of
-# the time-limit rules, acknowledgement links, reload, a stale socket.
+# with bearer tokens: every case endpoint and the case listing, idempotent
+# case opening, each kind of bad input (and that nothing was stored for
+# it), 401/403, 409 refusals of the time-limit rules, acknowledgement
+# links, reload, a stale socket.
 . "$top_srcdir/tests/integration/lib.sh"
 command -v curl >/dev/null || { echo "curl not found: skipping"; exit 77; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 not found: skipping"; exit 77; }
@@ -294,6 +295,22 @@ link=$(grep -o "http://127.0.0.1:$PORT/v1/ack/[0-9]*\.[A-Za-z0-9_-]*" "$TMP/mess
 expect 200 -t "" GET "${link#http://127.0.0.1:$PORT}"
 grep -q 'CP-7' "$TMP/body" || fail "the page does not name the case"
 
+# Listing cases: open ones by default, with the earliest running deadline
+# (GK-2024-001 after its extension; CP-7's rectify, contact being closed).
+expect 200 GET /v1/cases
+jcheck "[c['ref'] for c in d['cases']] == ['GK-2024-001', 'CP-7']"
+jcheck "d['cases'][0] == {'ref': 'GK-2024-001', 'rule': 'disclosure', 'office': '综合处', 'title': '关于某项目环评信息的公开申请', 'opened_at': '2024-09-20T00:00:00+08:00', 'status': 'open', 'deadline': '2024-11-22T23:59:59+08:00'}"
+jcheck "d['cases'][1]['deadline'] == '2024-09-27T23:59:59+08:00' and d['cases'][1]['opened_at'] == '2024-09-20T09:30:00+08:00'"
+expect 200 GET "/v1/cases?office=局综合处&limit=1"
+jcheck "[c['ref'] for c in d['cases']] == ['GK-2024-001']"
+expect 200 GET "/v1/cases?office=局办公室"
+jcheck "d['cases'] == []"
+expect 200 GET "/v1/cases?state=closed"
+jcheck "d['cases'] == []"
+expect_error 400 state GET "/v1/cases?state=shut"
+expect_error 400 limit GET "/v1/cases?limit=1001"
+expect_error 400 colour GET "/v1/cases?colour=red"
+
 # Closing: the case is done, its pending reminders cancelled, nothing after.
 expect 200 POST /v1/cases/GK-2024-001/close '{"note": "已答复"}'
 jcheck "d['case']['closed'] and $m['status'] == 'done' and not $m['late']"
@@ -304,6 +321,14 @@ jcheck "d['reminders'] == []"
 expect 200 GET "/v1/reminders?case=GK-2024-001&state=cancelled"
 jcheck "len(d['reminders']) > 0"
 
+# Closed cases have no deadline left.
+expect 200 GET "/v1/cases?state=closed"
+jcheck "[(c['ref'], c['status'], c['deadline']) for c in d['cases']] == [('GK-2024-001', 'closed', None)]"
+expect 200 GET /v1/cases
+jcheck "[c['ref'] for c in d['cases']] == ['CP-7']"
+expect 200 GET "/v1/cases?state=all"
+jcheck "[c['ref'] for c in d['cases']] == ['GK-2024-001', 'CP-7']"
+
 # TCP: a bearer token; read for reading, write for writing.
 expect_error 401 "" -t "" GET /v1/cases/GK-2024-001
 expect_error 401 "" -t "wrong-0123456789abcdef" GET /v1/cases/GK-2024-001
@@ -311,6 +336,8 @@ expect_error 401 "" -t "" GET /v1/nothing
 expect 200 -t "$RTOKEN" GET /v1/cases/GK-2024-001
 jcheck "d['case']['closed']"
 expect 200 -t "$RTOKEN" GET /v1/reminders
+expect 200 -t "$RTOKEN" GET /v1/cases
+expect_error 401 "" -t "" GET /v1/cases
 expect_error 403 "" -t "$RTOKEN" POST /v1/cases '{"ref": "TCP-1", "rule": "disclosure", "office": "综合处", "title": "x"}'
 expect_error 403 "" -t "$RTOKEN" POST /v1/reload
 expect 201 -t "$WTOKEN" POST /v1/cases '{"ref": "TCP-1", "rule": "disclosure", "office": "综合处", "title": "x"}'

@@ -1760,6 +1760,199 @@ test_cases_and_done(void **state)
 	    "sqlite: task_set_done: nope: no such task");
 }
 
+/* The keys tasks_find returns, joined by spaces. */
+static void
+assert_found(struct store *st, const struct task_filter *flt,
+    const char *want)
+{
+	struct task_row *rows;
+	char got[512] = "";
+	size_t n, i, len = 0;
+
+	assert_int_equal(st->ops->tasks_find(st, flt, &rows, &n), 0);
+	for (i = 0; i < n && len < sizeof got; i++)
+		len += (size_t)snprintf(got + len, sizeof got - len, "%s%s",
+		    i > 0 ? " " : "", rows[i].rec.key);
+	task_rows_free(rows, n);
+	assert_string_equal(got, want);
+}
+
+static void
+test_task_add(void **state)
+{
+	struct fixture *f = *state;
+	struct task_rec t = task("gk-1", "按季度公开");
+	struct task_rec anon = task(NULL, "无名");
+	struct task_row *row;
+	int64_t id, id2;
+	bool existed = true;
+
+	t.source = "api";
+	t.assist = assist_two;
+	t.nassist = 2;
+	t.due = DUE_2024_12_31;
+	assert_int_equal(ops()->task_add(f->st, &t, T1, &id, &existed), 0);
+	assert_false(existed);
+	row = get_task(f->st, "gk-1");
+	assert_non_null(row);
+	assert_int_equal(row->id, id);
+	assert_string_equal(row->rec.source, "api");
+	assert_int_equal(row->rec.nassist, 2);
+	assert_string_equal(row->rec.assist[1], "药品注册处");
+	assert_int_equal(row->rec.due, DUE_2024_12_31);
+	assert_int_equal(row->created_at, T1);
+	task_rows_free(row, 1);
+	assert_history(f->st, "gk-1", (enum task_change_kind[]){ TASK_ADDED },
+	    1);
+
+	/* The same key again, from any source: nothing written. */
+	t.title = "另一个标题";
+	t.source = "import:p";
+	assert_int_equal(ops()->task_add(f->st, &t, T2, &id2, &existed), 0);
+	assert_true(existed);
+	assert_int_equal(id2, id);
+	row = get_task(f->st, "gk-1");
+	assert_string_equal(row->rec.title, "按季度公开");
+	task_rows_free(row, 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM tasks"), 1);
+
+	/* Without a key: "<source>-<id>". */
+	anon.source = "api";
+	assert_int_equal(ops()->task_add(f->st, &anon, T2, &id2, &existed), 0);
+	assert_false(existed);
+	assert_int_equal(id2, id + 1);
+	assert_int_equal(ops()->task_get_id(f->st, id2, &row), 0);
+	assert_non_null(row);
+	assert_string_equal(row->rec.key, "api-2");
+	task_rows_free(row, 1);
+	assert_history(f->st, "api-2", (enum task_change_kind[]){ TASK_ADDED },
+	    1);
+
+	/* A source is needed; a failure inside a transaction leaves it. */
+	anon.source = NULL;
+	assert_int_equal(ops()->task_add(f->st, &anon, T2, &id2, &existed), -1);
+	assert_string_equal(store_error(f->st), "sqlite: task_add: no source");
+	anon.source = "api";
+	assert_int_equal(ops()->begin(f->st), 0);
+	assert_int_equal(ops()->task_add(f->st, &anon, T3, &id2, &existed), 0);
+	assert_int_equal(ops()->rollback(f->st), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM tasks"), 2);
+}
+
+static void
+test_task_done_history(void **state)
+{
+	struct fixture *f = *state;
+	struct task_rec t = task("t1", "任务");
+	struct task_change *c;
+	json_t *old;
+	size_t n;
+
+	assert_int_equal(ops()->tasks_sync(f->st, "config", &t, 1, T1, NULL),
+	    0);
+	assert_int_equal(ops()->task_set_done(f->st, "t1", T2, T2), 0);
+	/* Done again at the same time: no change, no history. */
+	assert_int_equal(ops()->task_set_done(f->st, "t1", T2, T3), 0);
+	assert_int_equal(ops()->task_set_done(f->st, "t1", 0, T3), 0);
+	assert_int_equal(ops()->task_set_done(f->st, "t1", 0, T3 + 1), 0);
+	assert_int_equal(ops()->task_history(f->st, "t1", &c, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(c[0].change, TASK_ADDED);
+	/* Each change keeps the row as it was: not done, then done at T2. */
+	assert_int_equal(c[1].change, TASK_CHANGED);
+	assert_int_equal(c[1].changed_at, T2);
+	old = json_loads(c[1].old, 0, NULL);
+	assert_non_null(old);
+	assert_true(json_is_null(json_object_get(old, "done_at")));
+	json_decref(old);
+	assert_int_equal(c[2].change, TASK_CHANGED);
+	assert_int_equal(c[2].changed_at, T3);
+	old = json_loads(c[2].old, 0, NULL);
+	assert_int_equal(json_integer_value(json_object_get(old, "done_at")),
+	    T2);
+	json_decref(old);
+	task_changes_free(c, n);
+}
+
+static void
+test_tasks_find(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const zonghe[] = { "综合处" };
+	static const char *const zhuce[] = { "药品注册处", "没有这个处" };
+	struct task_rec recs[5];
+	struct task_filter flt;
+	struct sync_stats stats;
+
+	recs[0] = task("a", "一");
+	recs[0].due = DUE_2024_12_31;
+	recs[1] = task("b", "二");
+	recs[1].due = DUE_2024_12_31 - 10;
+	recs[1].lead = "稽查局";
+	recs[1].assist = assist_two;
+	recs[1].nassist = 2;
+	recs[2] = task("c", "三");		/* no due date */
+	recs[3] = task("d", "四");
+	recs[3].due = DUE_2024_12_31 - 20;
+	recs[3].lead = "稽查局";
+	recs[4] = task("e", "五");
+	recs[4].due = DUE_2024_12_31 - 5;
+	recs[4].source = "import:p";
+	assert_int_equal(ops()->tasks_sync(f->st, "config", recs, 4, T1,
+	    &stats), 0);
+	assert_int_equal(ops()->tasks_sync(f->st, "import:p", &recs[4], 1, T1,
+	    &stats), 0);
+	assert_int_equal(ops()->task_set_done(f->st, "a", T2, T2), 0);
+	/* d retired. */
+	assert_int_equal(ops()->tasks_sync(f->st, "config", recs, 3, T2,
+	    &stats), 0);
+
+	memset(&flt, 0, sizeof flt);
+	flt.retired = -1;
+	flt.done = -1;
+	flt.due_min = INT_MIN;
+	flt.due_max = INT_MAX;
+	/* By due date, none last, then key. */
+	assert_found(f->st, &flt, "d b e a c");
+	flt.limit = 2;
+	assert_found(f->st, &flt, "d b");
+	flt.limit = 0;
+	flt.retired = 1;
+	assert_found(f->st, &flt, "d");
+	flt.retired = 0;
+	assert_found(f->st, &flt, "b e a c");
+	flt.done = 1;
+	assert_found(f->st, &flt, "a");
+	flt.done = 0;
+	assert_found(f->st, &flt, "b e c");
+	flt.source = "import:p";
+	assert_found(f->st, &flt, "e");
+	flt.source = NULL;
+	/* Bounds: tasks without a due date only with no_due. */
+	flt.due_min = DUE_2024_12_31 - 10;
+	flt.due_max = DUE_2024_12_31 - 5;
+	assert_found(f->st, &flt, "b e");
+	flt.due_max = INT_MAX;
+	flt.due_min = DUE_2024_12_31 - 9;
+	assert_found(f->st, &flt, "e");
+	flt.no_due = true;
+	assert_found(f->st, &flt, "e c");
+	flt.due_min = INT_MIN;
+	flt.due_max = DUE_2024_12_31 - 10;
+	assert_found(f->st, &flt, "b c");
+	flt.no_due = false;
+	flt.due_max = INT_MAX;
+	/* Offices: the lead or an assisting office. */
+	flt.offices = zonghe;
+	flt.noffices = 1;
+	assert_found(f->st, &flt, "e c");
+	flt.offices = zhuce;
+	flt.noffices = 2;
+	assert_found(f->st, &flt, "b");
+	flt.noffices = 0;
+	assert_found(f->st, &flt, "");
+}
+
 int
 main(void)
 {
@@ -1812,6 +2005,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reminders_filter,
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_cases_and_done,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_task_add,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_task_done_history,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_tasks_find,
 		    setup_store, teardown),
 	};
 
