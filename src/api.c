@@ -38,6 +38,7 @@
  *    is planned again at the next start.
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1014,6 +1015,27 @@ unix_socket(const char *path, char *err, size_t errlen)
 	return fd;
 }
 
+/* socket_group: the group whose members may use the socket (mode 0660). */
+static int
+set_socket_group(const char *path, const char *group, char *err,
+    size_t errlen)
+{
+	struct group *gr;
+
+	if (group == NULL)
+		return 0;
+	if ((gr = getgrnam(group)) == NULL) {
+		snprintf(err, errlen, "socket_group: no group \"%s\"", group);
+		return -1;
+	}
+	if (chown(path, (uid_t)-1, gr->gr_gid) == -1) {
+		snprintf(err, errlen, "socket_group: chown %s to %s: %s", path,
+		    group, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 listen_unix(struct api *api, char *err, size_t errlen)
 {
@@ -1022,6 +1044,12 @@ listen_unix(struct api *api, char *err, size_t errlen)
 
 	if ((fd = unix_socket(path, err, errlen)) == -1)
 		return -1;
+	if (set_socket_group(path, api->d->config->socket_group, err,
+	    errlen) == -1) {
+		evutil_closesocket(fd);
+		unlink(path);
+		return -1;
+	}
 	if ((api->socket_path = strdup(path)) == NULL) {
 		evutil_closesocket(fd);
 		unlink(path);

@@ -50,6 +50,7 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1413,6 +1414,13 @@ top_settings(struct load *ld)
 	top_timezone(ld);
 	conf->database = top_path(ld, "database", DEFAULT_DATABASE);
 	conf->socket = top_path(ld, "socket", DEFAULT_SOCKET);
+	if (top_find(ld, "socket_group", &it)) {
+		conf->socket_group = item_str(&it, "socket_group");
+		if (getgrnam(conf->socket_group) == NULL)
+			item_error(&it, "socket_group", 0, "socket_group: no "
+			    "group \"%s\" on this system (create it with "
+			    "groupadd)", conf->socket_group);
+	}
 	top_listen(ld);
 	if (top_find(ld, "ack_base_url", &it)) {
 		conf->ack_base_url = item_str(&it, "ack_base_url");
@@ -2182,6 +2190,7 @@ load_files(struct load *ld, const char *path)
 		CFG_STR("timezone", NULL, CFGF_NONE),
 		CFG_STR("database", NULL, CFGF_NONE),
 		CFG_STR("socket", NULL, CFGF_NONE),
+		CFG_STR("socket_group", NULL, CFGF_NONE),
 		CFG_STR("listen", NULL, CFGF_NONE),
 		CFG_STR("token_file", NULL, CFGF_NONE),
 		CFG_STR("ack_base_url", NULL, CFGF_NONE),
@@ -2375,6 +2384,7 @@ config_free(struct config *conf)
 	free(conf->timezone);
 	free(conf->database);
 	free(conf->socket);
+	free(conf->socket_group);
 	free(conf->listen);
 	free(conf->token_file);
 	free(conf->ack_base_url);

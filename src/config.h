@@ -128,6 +128,7 @@ struct config {
 	char			*timezone;
 	char			*database;
 	char			*socket;
+	char			*socket_group;	/* group of the socket; NULL: duband's */
 	char			*listen;	/* NULL: no TCP API */
 	char			*token_file;
 	char			*ack_base_url;

@@ -8,6 +8,7 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 not found: skipping"; exit 77; 
 
 cp -r "$ETC" "$TMP/etc"
 CONF="$TMP/etc/duban.conf"
+echo 'socket_group = "daemon"' >>"$CONF"
 DB="$TMP/state/duban.db"
 LOG="$TMP/duband.log"
 q() { sqlite3 "$DB" "$1"; }
@@ -20,6 +21,8 @@ ntasks=$(grep -c '^task ' "$CONF")
 [ "$(q 'select count(*) from tasks where retired_at is null')" -eq "$ntasks" ] ||
 	fail "expected $ntasks config tasks in the store"
 [ "$(q 'pragma journal_mode')" = wal ] || fail "store is not in WAL mode"
+[ "$(stat -c '%a %G' "$TMP/duban.sock")" = "660 daemon" ] ||
+	fail "socket should be mode 660, group daemon: $(stat -c '%a %G' "$TMP/duban.sock")"
 [ "$(q "select count(*) from offices where name = '综合处'")" -eq 1 ] ||
 	fail "office 综合处 not synced"
 

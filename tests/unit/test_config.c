@@ -543,7 +543,7 @@ test_settings(void **state)
 	struct scratch s;
 	const char *path;
 	struct config *conf;
-	static const int lines[] = { 1, 2, 3, 4, 5, 6 };
+	static const int lines[] = { 1, 2, 3, 4, 5, 6, 7 };
 	static const char *const want[] = {
 		"timezone: unknown time zone \"Mars/Olympus\"",
 		"listen: expected \"HOST:PORT\"",
@@ -551,6 +551,7 @@ test_settings(void **state)
 		"ack_base_url: expected a URL with scheme http or https",
 		"log_level: expected error, warning, notice, info or debug",
 		"deadline_time: expected a time of day",
+		"socket_group: no group \"no-such-group-duban\"",
 	};
 
 	(void)state;
@@ -561,6 +562,7 @@ test_settings(void **state)
 	    "listen = \"[::1]:8730\"\n"
 	    "token_file = \"tokens\"\n"
 	    "socket = \"/tmp/duban.sock\"\n"
+	    "socket_group = \"root\"\n"
 	    "deadline_time = \"17:30\"\n"
 	    "calendar \"c\" { holidays = {\"2024-01-01\"}  strict = true }\n");
 	conf = load_ok(path);
@@ -569,6 +571,7 @@ test_settings(void **state)
 	assert_non_null(strstr(conf->token_file, "/tokens"));
 	assert_int_equal(conf->token_file[0], '/');
 	assert_string_equal(conf->socket, "/tmp/duban.sock");
+	assert_string_equal(conf->socket_group, "root");
 	assert_int_equal(conf->deadline_secs, 17 * 3600 + 30 * 60);
 	assert_true(calendar_strict(conf->calendars[0].cal));
 	config_free(conf);
@@ -580,8 +583,9 @@ test_settings(void **state)
 	    "ack_base_url = \"ftp://x.example/\"\n"
 	    "log_level = \"verbose\"\n"
 	    "deadline_time = \"24:00\"\n"
+	    "socket_group = \"no-such-group-duban\"\n"
 	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n");
-	load_bad(path, 6, lines, want);
+	load_bad(path, 7, lines, want);
 
 	path = scratch_write(&s, "notoken.conf",
 	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
