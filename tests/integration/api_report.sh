@@ -55,41 +55,7 @@ rule "bad-review" {
 }
 EOF
 
-# call METHOD PATH [BODY] (or -t TOKEN first: over TCP).
-call() {
-	how="--unix-socket $SOCK"
-	base=http://localhost
-	auth=
-	if [ "$1" = -t ]; then
-		how=
-		base="http://127.0.0.1:$PORT"
-		auth=$2
-		shift 2
-	fi
-	method=$1
-	path=$2
-	shift 2
-	set -- ${how} -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' \
-	    -X "$method" ${auth:+-H "Authorization: Bearer $auth"} \
-	    ${1:+-H "Content-Type: application/json" --data-binary "$1"} \
-	    "$base$path"
-	code=$(curl "$@") || fail "curl $method $path failed"
-}
-
-expect() {
-	want=$1
-	shift
-	call "$@"
-	[ "$code" = "$want" ] || { cat "$TMP/body" >&2; echo >&2;
-	    fail "$*: expected $want, got $code"; }
-}
-
-jcheck() {
-	"$PYTHON3" -c 'import json, sys
-d = json.load(open(sys.argv[1], encoding="utf-8"))
-sys.exit(0 if eval(sys.argv[2]) else 1)' "$TMP/body" "$1" ||
-	    { cat "$TMP/body" >&2 || true; echo >&2; fail "expected $1"; }
-}
+. "$top_srcdir/tests/integration/api_lib.sh"
 
 # row OFFICE DUE ON_TIME LATE OPEN OVERDUE RATE MEAN: the report's row of
 # OFFICE ("total": the total) has exactly these values; RATE and MEAN are
