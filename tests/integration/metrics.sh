@@ -159,7 +159,8 @@ expect_value "$TMP/m1" 'duban_delivery_duration_seconds_bucket{le="+Inf"}' $((se
 expect_value "$TMP/m1" 'duban_lateness_seconds_count' "$sent"
 
 # Lateness: each sent row went at about 10:00 (the fake start); its due
-# time is in the API.  The sum must match within a few seconds per row.
+# time is in the API.  The sum must match within 30 s per row (start-up
+# under valgrind is slow).
 curl -sS --unix-socket "$SOCK" 'http://duban/v1/reminders?state=sent&limit=1000' >"$TMP/sent.json"
 "$PYTHON3" - "$TMP/sent.json" "$(value "$TMP/m1" duban_lateness_seconds_sum)" <<'EOF' ||
 import datetime, json, sys
@@ -168,7 +169,7 @@ start = datetime.datetime.fromisoformat("2024-10-23T10:00:00+08:00")
 want = sum((start - datetime.datetime.fromisoformat(r["due_at"])).total_seconds()
            for r in rows)
 got = float(sys.argv[2])
-if not (want <= got <= want + 5 * len(rows)):
+if not (want <= got <= want + 30 * len(rows)):
     sys.exit(f"lateness sum {got}, expected about {want}")
 EOF
     fail "duban_lateness_seconds_sum"
