@@ -3,9 +3,14 @@
 and answers from a script.
 
 usage: sink.py --port-file FILE --log FILE [--script FILE] [--default LINE]
+               [--refuse-until FILE]
 
 Listens on 127.0.0.1 on a free port and writes the port to --port-file
-(atomically, once listening).  Each request becomes one JSON line in --log:
+(atomically, once listening).  With --refuse-until, the port is bound and
+written at once but the sink only listens once FILE exists: until then a
+connection to it is refused, as to a server that is down.
+
+Each request becomes one JSON line in --log:
 
     {"n": 0, "t_ms": 1729645200123, "method": "POST", "path": "/hook",
      "query": "a=1&b=2", "params": {"a": "1", "b": "2"},
@@ -198,21 +203,46 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--script")
     ap.add_argument("--default", default=OK_LINE)
+    ap.add_argument("--refuse-until")
     args = ap.parse_args()
     parse_line(args.default)  # refuse a bad default at start
 
     # Only the main thread takes SIGTERM/SIGINT, through sigwait below.
     stop = {signal.SIGTERM, signal.SIGINT}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop)
-    server = Server(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler, bind_and_activate=False)
+    server.server_bind()
     server.script = Script(args.script, args.default)
     server.recorder = Recorder(args.log)
-    serving = threading.Thread(target=server.serve_forever,
-                               kwargs={"poll_interval": 0.1})
+
+    stopping = threading.Event()
+    gate = threading.Lock()
+    running = []  # not empty once serve_forever is bound to run
+
+    def serve():
+        # Bound but not listening: the kernel refuses connections.
+        while (args.refuse_until is not None and
+               not os.path.exists(args.refuse_until)):
+            if stopping.wait(0.02):
+                return
+        with gate:
+            if stopping.is_set():
+                return
+            running.append(True)
+        if args.refuse_until is not None:
+            server.server_activate()
+        server.serve_forever(poll_interval=0.1)
+
+    if args.refuse_until is None:
+        server.server_activate()
+    serving = threading.Thread(target=serve)
     serving.start()
     write_atomically(args.port_file, f"{server.server_address[1]}\n")
     signal.sigwait(stop)
-    server.shutdown()
+    with gate:
+        stopping.set()
+    if running:
+        server.shutdown()
     serving.join()
     server.server_close()
     server.recorder.close()
