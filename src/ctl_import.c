@@ -1,8 +1,8 @@
 /*
- * dubanctl import: a work plan from a CSV file into duband.
+ * dubanctl import: a work plan from a CSV file or a plan text into duband.
  *
- *   import FILE.csv [--plan NAME] [--year YYYY] [--due PHRASE] [--dry-run]
- *          [--create-offices] [--json]
+ *   import FILE [--format text|csv] [--plan NAME] [--year YYYY]
+ *          [--due PHRASE] [--dry-run] [--create-offices] [--json]
  *
  * The whole file is read and checked first; when anything is wrong every
  * error is printed ("plan.csv:7: column 时间节点: ...") and nothing is sent
@@ -21,12 +21,19 @@
  *    then retired and restored tasks and created offices when there are
  *    any; a dry run says so and writes nothing.
  *  - Missing or unreadable file: exit 66.
+ *  - The format is --format, else "text" for a name ending ".txt", else
+ *    CSV.  A plan text (import_plan.h) is read with the offices duband
+ *    knows (GET /v1/offices: names and aliases), so the daemon must run
+ *    even for a dry run.  Its tasks keep no section or note in the store
+ *    (POST /v1/import has no field for them): a dry run prints each task
+ *    with them, and with its assisting and responsible offices apart.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 
 #include <jansson.h>
@@ -37,12 +44,14 @@
 #include "duephrase.h"
 #include "errors.h"
 #include "import_csv.h"
+#include "import_plan.h"
 
 #define PLAN_NAME_MAX	200
 #define ROWS_SHOWN	10
 
 struct import_args {
 	const char	*file;
+	const char	*format;
 	const char	*plan;
 	const char	*year;
 	const char	*due;
@@ -141,7 +150,7 @@ task_json(const struct import_task *t)
 			json_decref(assist);
 			return NULL;
 		}
-	obj = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s?, s:i}",
+	obj = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:s?, s:i}",
 	    "number", t->number, "title", t->title, "lead", t->lead,
 	    "assist", assist, "due", day_format(t->due, due),
 	    "due_text", t->due_text, "target", t->target, "row", t->row);
@@ -241,17 +250,117 @@ print_stats(const json_t *r)
 	printf("\n");
 }
 
-/* Reads and checks the file into p; 0 or the exit code. */
+/*
+ * The offices duband knows as the names a plan may use (each office's
+ * name and aliases); 0 or the exit code.  Free with names_free.
+ */
 static int
-read_plan(const struct import_args *a, struct import_plan *p)
+fetch_names(struct ctl *ctl, struct plan_names *known, json_t **reply)
+{
+	const json_t *o, *alias;
+	const char **name, **office;
+	size_t i, j, n = 0;
+	long status = 0;
+	int rc;
+
+	if ((rc = ctl_api(ctl, "GET", "/v1/offices", NULL, reply,
+	    &status)) != 0)
+		return rc;
+	json_array_foreach(json_object_get(*reply, "offices"), i, o)
+		n += 1 + json_array_size(json_object_get(o, "aliases"));
+	name = calloc(n + 1, sizeof *name);
+	office = calloc(n + 1, sizeof *office);
+	if (name == NULL || office == NULL) {
+		free(name);
+		free(office);
+		fprintf(stderr, "dubanctl: out of memory\n");
+		return EX_OSERR;
+	}
+	n = 0;
+	json_array_foreach(json_object_get(*reply, "offices"), i, o) {
+		const char *oname = json_string_value(json_object_get(o,
+		    "name"));
+
+		if (oname == NULL)
+			continue;
+		name[n] = office[n] = oname;
+		n++;
+		json_array_foreach(json_object_get(o, "aliases"), j, alias)
+			if (json_is_string(alias)) {
+				name[n] = json_string_value(alias);
+				office[n++] = oname;
+			}
+	}
+	known->name = name;
+	known->office = office;
+	known->n = n;
+	return 0;
+}
+
+static void
+names_free(struct plan_names *known)
+{
+	free((void *)known->name);
+	free((void *)known->office);
+}
+
+/* Reads the file as a plan text into pt; false with errs. */
+static bool
+read_text(struct ctl *ctl, const char *data, size_t len,
+    const struct import_options *opt, struct plan_text *pt,
+    struct errors *errs, struct errors *warns, int *rc)
+{
+	struct plan_names known = { NULL, NULL, 0 };
+	json_t *offices = NULL;
+	bool ok;
+
+	if ((*rc = fetch_names(ctl, &known, &offices)) != 0) {
+		json_decref(offices);
+		return false;
+	}
+	ok = import_plan_text(data, len, opt, &known, pt, errs, warns);
+	names_free(&known);
+	json_decref(offices);
+	*rc = ok ? 0 : EX_DATAERR;
+	return ok;
+}
+
+/* Whether the file is a plan text: --format, else its name. */
+static int
+is_text_format(const struct import_args *a, bool *text)
+{
+	size_t len = strlen(a->file);
+
+	if (a->format == NULL) {
+		*text = len > 4 && strcasecmp(a->file + len - 4, ".txt") == 0;
+		return 0;
+	}
+	*text = strcmp(a->format, "text") == 0;
+	if (*text || strcmp(a->format, "csv") == 0)
+		return 0;
+	fprintf(stderr, "dubanctl: --format: expected text or csv, not "
+	    "\"%s\"\n", a->format);
+	return EX_USAGE;
+}
+
+/*
+ * Reads and checks the file into pt (pt->item NULL for CSV); 0 or the
+ * exit code.
+ */
+static int
+read_plan(struct ctl *ctl, const struct import_args *a, struct plan_text *pt)
 {
 	struct import_options opt = { a->file, DUEPHRASE_NO_YEAR, a->due };
+	struct import_plan *p = &pt->plan;
 	struct errors errs, warns;
 	char *data;
 	size_t len;
-	bool ok;
+	bool ok, text;
 	int rc;
 
+	memset(pt, 0, sizeof *pt);
+	if ((rc = is_text_format(a, &text)) != 0)
+		return rc;
 	if (a->year != NULL && !parse_year(a->year, &opt.year)) {
 		fprintf(stderr, "dubanctl: --year: expected a year %d..%d, not "
 		    "\"%s\"\n", DAY_FIRST_YEAR, DAY_LAST_YEAR, a->year);
@@ -261,8 +370,16 @@ read_plan(const struct import_args *a, struct import_plan *p)
 		return rc;
 	errors_init(&errs);
 	errors_init(&warns);
-	ok = import_csv(data, len, &opt, p, &errs, &warns);
+	if (text)
+		ok = read_text(ctl, data, len, &opt, pt, &errs, &warns, &rc);
+	else
+		ok = import_csv(data, len, &opt, p, &errs, &warns);
 	free(data);
+	if (text && !ok && rc != EX_DATAERR) {
+		errors_free(&errs);
+		errors_free(&warns);
+		return rc;
+	}
 	for (size_t i = 0; i < warns.n; i++)
 		fprintf(stderr, "dubanctl: warning: %s\n", warns.msg[i]);
 	for (size_t i = 0; i < errs.n; i++)
@@ -273,7 +390,7 @@ read_plan(const struct import_args *a, struct import_plan *p)
 	else if (p->n == 0) {
 		fprintf(stderr, "dubanctl: %s: no tasks in the file; nothing "
 		    "imported\n", a->file);
-		import_plan_free(p);
+		plan_text_free(pt);
 		ok = false;
 	}
 	errors_free(&errs);
@@ -281,17 +398,54 @@ read_plan(const struct import_args *a, struct import_plan *p)
 	return ok ? 0 : EX_DATAERR;
 }
 
+static void
+print_list(const char *label, char *const *v, size_t n)
+{
+	if (n == 0)
+		return;
+	printf("  %s:", label);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i == 0 ? " " : ", ", v[i]);
+	printf("\n");
+}
+
+/* What a dry run of a plan text would create, task by task. */
+static void
+print_text_tasks(const struct plan_text *pt)
+{
+	char due[DAY_STRLEN];
+
+	for (size_t i = 0; i < pt->plan.n; i++) {
+		const struct import_task *t = &pt->plan.task[i];
+		const struct plan_item *it = &pt->item[i];
+
+		printf("%s\t%s\n", t->number, t->title);
+		if (it->section != NULL)
+			printf("  section: %s\n", it->section);
+		printf("  lead: %s\n", t->lead);
+		print_list("assist", it->assisting, it->nassisting);
+		print_list("responsible", it->responsible, it->nresponsible);
+		printf("  due: %s%s%s%s\n", day_format(t->due, due),
+		    t->due_text != NULL ? " (" : "",
+		    t->due_text != NULL ? t->due_text : "",
+		    t->due_text != NULL ? ")" : "");
+		if (it->note != NULL)
+			printf("  note: %s\n", it->note);
+	}
+}
+
 static int
 ctl_import(struct ctl *ctl, int argc, char **argv)
 {
 	struct import_args a = { 0 };
 	const struct ctl_opt opts[] = {
+		{ "format", &a.format, NULL },
 		{ "plan", &a.plan, NULL }, { "year", &a.year, NULL },
 		{ "due", &a.due, NULL }, { "dry-run", NULL, &a.dry_run },
 		{ "create-offices", NULL, &a.create_offices },
 		{ "json", NULL, &a.as_json }, { NULL, NULL, NULL },
 	};
-	struct import_plan p;
+	struct plan_text pt;
 	json_t *body, *reply = NULL;
 	char *pos[1], *plan;
 	long status = 0;
@@ -310,36 +464,40 @@ ctl_import(struct ctl *ctl, int argc, char **argv)
 		free(plan);
 		return EX_USAGE;
 	}
-	if ((rc = read_plan(&a, &p)) != 0) {
+	if ((rc = read_plan(ctl, &a, &pt)) != 0) {
 		free(plan);
 		return rc;
 	}
-	if ((body = import_body(&a, plan, &p)) == NULL) {
+	if ((body = import_body(&a, plan, &pt.plan)) == NULL) {
 		fprintf(stderr, "dubanctl: out of memory\n");
-		import_plan_free(&p);
+		plan_text_free(&pt);
 		free(plan);
 		return EX_OSERR;
 	}
 	free(plan);
 	rc = ctl_api(ctl, "POST", "/v1/import", body, &reply, &status);
 	json_decref(body);
-	if (rc == 0)
-		rc = a.as_json ? ctl_print_json(reply) : (print_stats(reply), 0);
-	else if (status == 422 && json_object_get(reply, "offices") != NULL)
-		print_unknown_offices(reply, &p, a.file);
+	if (rc == 0 && a.as_json)
+		rc = ctl_print_json(reply);
+	else if (rc == 0) {
+		if (a.dry_run && pt.item != NULL)
+			print_text_tasks(&pt);
+		print_stats(reply);
+	} else if (status == 422 && json_object_get(reply, "offices") != NULL)
+		print_unknown_offices(reply, &pt.plan, a.file);
 	else if (json_is_integer(json_object_get(reply, "row")))
 		fprintf(stderr, "dubanctl: that is the task on %s:%"
 		    JSON_INTEGER_FORMAT "\n",
 		    a.file, json_integer_value(json_object_get(reply, "row")));
 	json_decref(reply);
-	import_plan_free(&p);
+	plan_text_free(&pt);
 	return rc;
 }
 
 const struct ctl_cmd_entry ctl_cmd_import_entry = {
 	"import",
-	"import FILE.csv [--plan NAME] [--year YYYY] [--due PHRASE] "
-	    "[--dry-run] [--create-offices] [--json]",
-	"import a work plan from a CSV file (UTF-8 or GBK)",
+	"import FILE [--format text|csv] [--plan NAME] [--year YYYY] "
+	    "[--due PHRASE] [--dry-run] [--create-offices] [--json]",
+	"import a work plan from a CSV file or a plan text (UTF-8 or GBK)",
 	ctl_import,
 };
