@@ -21,6 +21,10 @@
  * - A result is provisional when any year from the start to the result
  *   (both included) is not announced; n = 0 and is_workday look only at the
  *   day's own year.
+ * - Working hours (calendar_add_workhours) count the office-hours ranges of
+ *   working days only; an instant inside lunch or after hours starts
+ *   counting at the next range.  Their status is that of the days from
+ *   the start to the result, like the working-day queries.
  * - A holiday may fall on a weekend (ranges such as 2024-02-10..17 do), and a
  *   working day may be set on a weekday; both are harmless.
  */
@@ -50,6 +54,8 @@ struct calendar {
 	/* Filling: one enum mark per day, allocated on first use. */
 	uint8_t		*marks;
 	bool		 announced[SPAN_YEARS];
+
+	struct office_hours	 hours;
 
 	/* Finalized: see the comment at the top. */
 	int32_t		*cum;
@@ -354,6 +360,149 @@ calendar_next_workday(const struct calendar *cal, int day, int *result)
 	return st;
 }
 
+void
+calendar_set_office_hours(struct calendar *cal, const struct office_hours *h)
+{
+	cal->hours = *h;
+}
+
+bool
+calendar_has_office_hours(const struct calendar *cal)
+{
+	return cal->hours.n > 0;
+}
+
+#define DAY_SECS (24 * 3600)
+
+static bool
+cal_time_valid(struct cal_time t)
+{
+	return day_in_span(t.day) && t.secs >= 0 && t.secs <= DAY_SECS;
+}
+
+/* Counts *left seconds forward through day from secs; true when they ran
+ * out there, with the instant's seconds in *end. */
+static bool
+day_forward(const struct calendar *cal, int day, int secs, int64_t *left,
+    int *end)
+{
+	if (!is_workday(cal, day))
+		return false;
+	for (size_t i = 0; i < cal->hours.n; i++) {
+		const struct hours_range *r = &cal->hours.range[i];
+		int from = secs > r->from ? secs : r->from;
+
+		if (from >= r->to)
+			continue;
+		if (*left <= r->to - from) {
+			*end = from + (int)*left;
+			return true;
+		}
+		*left -= r->to - from;
+	}
+	return false;
+}
+
+/* The same backwards from secs. */
+static bool
+day_backward(const struct calendar *cal, int day, int secs, int64_t *left,
+    int *end)
+{
+	if (!is_workday(cal, day))
+		return false;
+	for (size_t i = cal->hours.n; i-- > 0;) {
+		const struct hours_range *r = &cal->hours.range[i];
+		int to = secs < r->to ? secs : r->to;
+
+		if (to <= r->from)
+			continue;
+		if (*left <= to - r->from) {
+			*end = to - (int)*left;
+			return true;
+		}
+		*left -= to - r->from;
+	}
+	return false;
+}
+
+enum cal_status
+calendar_add_workhours(const struct calendar *cal, struct cal_time start,
+    int64_t secs, struct cal_time *result)
+{
+	enum cal_status	 st;
+	struct cal_time	 t = start;
+	int64_t		 left = secs < 0 ? -secs : secs;
+
+	assert(cal->cum != NULL);
+	if (!cal_time_valid(start))
+		return CAL_ERANGE;
+	if (cal->hours.n == 0)
+		return CAL_ENOHOURS;
+	if (secs > 0) {
+		while (!day_forward(cal, t.day, t.secs, &left, &t.secs)) {
+			if (++t.day > DAY_MAX)
+				return CAL_ERANGE;
+			t.secs = 0;
+		}
+	} else if (secs < 0) {
+		while (!day_backward(cal, t.day, t.secs, &left, &t.secs)) {
+			if (--t.day < DAY_MIN)
+				return CAL_ERANGE;
+			t.secs = DAY_SECS;
+		}
+	}
+	if ((st = span_status(cal, start.day, t.day)) >= 0)
+		*result = t;
+	return st;
+}
+
+/* Office seconds of day between from and to seconds. */
+static int64_t
+day_overlap(const struct calendar *cal, int day, int from, int to)
+{
+	int64_t sum = 0;
+
+	if (!is_workday(cal, day))
+		return 0;
+	for (size_t i = 0; i < cal->hours.n; i++) {
+		const struct hours_range *r = &cal->hours.range[i];
+		int lo = from > r->from ? from : r->from;
+		int hi = to < r->to ? to : r->to;
+
+		if (lo < hi)
+			sum += hi - lo;
+	}
+	return sum;
+}
+
+enum cal_status
+calendar_count_workhours(const struct calendar *cal, struct cal_time from,
+    struct cal_time to, int64_t *secs)
+{
+	enum cal_status	 st;
+	struct cal_time	 a = from, b = to;
+	int64_t		 sum = 0;
+	bool		 reversed;
+
+	assert(cal->cum != NULL);
+	if (!cal_time_valid(from) || !cal_time_valid(to))
+		return CAL_ERANGE;
+	if (cal->hours.n == 0)
+		return CAL_ENOHOURS;
+	reversed = to.day < from.day ||
+	    (to.day == from.day && to.secs < from.secs);
+	if (reversed) {
+		a = to;
+		b = from;
+	}
+	for (int day = a.day; day <= b.day; day++)
+		sum += day_overlap(cal, day, day == a.day ? a.secs : 0,
+		    day == b.day ? b.secs : DAY_SECS);
+	if ((st = span_status(cal, a.day, b.day)) >= 0)
+		*secs = reversed ? -sum : sum;
+	return st;
+}
+
 const char *
 cal_status_str(enum cal_status st)
 {
@@ -367,6 +516,9 @@ cal_status_str(enum cal_status st)
 		return "date outside 1970-01-01..2199-12-31";
 	case CAL_EUNANNOUNCED:
 		return "a year in the range is not announced";
+	case CAL_ENOHOURS:
+		return "the calendar has no office_hours to count working "
+		    "hours in";
 	}
 	return "unknown calendar status";
 }

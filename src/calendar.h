@@ -19,6 +19,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
 
 struct calendar;
 
@@ -32,6 +35,14 @@ enum cal_status {
 	CAL_PROVISIONAL = 1,	/* result stands, but a year was not announced */
 	CAL_ERANGE = -1,	/* a date outside 1970-01-01 .. 2199-12-31 */
 	CAL_EUNANNOUNCED = -2,	/* strict calendar reached an unannounced year */
+	CAL_ENOHOURS = -3,	/* working hours asked of a calendar without
+				   office hours */
+};
+
+/* A local wall-clock instant: a date.h day and seconds after its midnight. */
+struct cal_time {
+	int	day;
+	int	secs;	/* 0 .. 86400 (86400: the end of the day) */
 };
 
 struct calendar *calendar_new(const char *name);
@@ -59,6 +70,13 @@ int calendar_set_day(struct calendar *, int day, enum day_kind kind,
  */
 int calendar_load_ics(struct calendar *, const char *path, char *err,
     size_t errlen);
+
+/*
+ * The office hours that "workhours" count (sorted, disjoint ranges, as
+ * parse_hours gives them); n == 0 means none.  Set before finalizing.
+ */
+void calendar_set_office_hours(struct calendar *, const struct office_hours *);
+bool calendar_has_office_hours(const struct calendar *);
 
 /* Freezes the calendar; must be called before any query.  0 or -1 (ENOMEM). */
 int calendar_finalize(struct calendar *);
@@ -94,6 +112,20 @@ enum cal_status calendar_add_days(const struct calendar *, int start, int n,
  * Negative when to < from (the count of (to, from], negated). */
 enum cal_status calendar_count_workdays(const struct calendar *, int from,
     int to, int *count);
+
+/*
+ * The instant secs working seconds after start, counting only the office
+ * hours of working days (调休 included): 16:00 on a Monday + 4 hours with
+ * "09:00-12:00,13:30-17:30" is 11:30 on Tuesday.  A count that runs out at
+ * the end of a range ends there (12:00, not 13:30).  secs < 0 counts
+ * backwards and may end at the start of a range.  O(days crossed).
+ */
+enum cal_status calendar_add_workhours(const struct calendar *,
+    struct cal_time start, int64_t secs, struct cal_time *result);
+
+/* The working seconds in [from, to); negative when to is before from. */
+enum cal_status calendar_count_workhours(const struct calendar *,
+    struct cal_time from, struct cal_time to, int64_t *secs);
 
 /* The first working day on or after day. */
 enum cal_status calendar_next_workday(const struct calendar *, int day,

@@ -258,6 +258,8 @@ smtp_options(const struct channel *ch, CURL *easy, struct channel_req *req,
 		    (curl_off_t)req->body_len);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+	if (rc == CURLE_OK && conf->ca_file != NULL)
+		rc = curl_easy_setopt(easy, CURLOPT_CAINFO, conf->ca_file);
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
 		return -1;

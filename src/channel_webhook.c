@@ -106,10 +106,12 @@ set_body(struct channel_req *req, json_t *json, size_t flags, char *err,
 
 /*
  * The common part of every POST: headers and options.  req->url and
- * req->body are set.  0, or -1 with err.
+ * req->body are set.  0, or -1 with err.  Certificates are always
+ * verified (libcurl's default); ca_file only says against what.
  */
 static int
-http_post(CURL *easy, struct channel_req *req, char *err, size_t errlen)
+http_post(const struct channel *ch, CURL *easy, struct channel_req *req,
+    char *err, size_t errlen)
 {
 	CURLcode rc;
 
@@ -132,6 +134,8 @@ http_post(CURL *easy, struct channel_req *req, char *err, size_t errlen)
 		    (curl_off_t)req->body_len);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
+	if (rc == CURLE_OK && ch->conf->ca_file != NULL)
+		rc = curl_easy_setopt(easy, CURLOPT_CAINFO, ch->conf->ca_file);
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
 		return -1;
@@ -243,7 +247,7 @@ webhook_prepare(const struct channel *ch, const struct message *msg,
 		free(hex);
 		req->headers = header_add(req->headers, header);
 	}
-	return http_post(easy, req, err, errlen);
+	return http_post(ch, easy, req, err, errlen);
 }
 
 static enum send_result
@@ -268,7 +272,7 @@ wecom_prepare(const struct channel *ch, const struct message *msg,
 	    "markdown", "content", msg->markdown), 0, err, errlen) == -1)
 		return -1;
 	req->url = xstrdup(ch->conf->url);
-	return http_post(easy, req, err, errlen);
+	return http_post(ch, easy, req, err, errlen);
 }
 
 static enum send_result
@@ -331,7 +335,7 @@ dingtalk_prepare(const struct channel *ch, const struct message *msg,
 	else
 		req->url = dingtalk_signed_url(ch->conf->url, ch->secret,
 		    now_ms, easy);
-	return http_post(easy, req, err, errlen);
+	return http_post(ch, easy, req, err, errlen);
 }
 
 static enum send_result
@@ -434,7 +438,7 @@ feishu_prepare(const struct channel *ch, const struct message *msg,
 	if (set_body(req, feishu_body(ch, msg, now_ms), 0, err, errlen) == -1)
 		return -1;
 	req->url = xstrdup(ch->conf->url);
-	return http_post(easy, req, err, errlen);
+	return http_post(ch, easy, req, err, errlen);
 }
 
 static enum send_result

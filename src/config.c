@@ -22,8 +22,9 @@
  *    text (see strip_comments).
  *  - A top-level setting may be given in one file only.
  *  - Relative paths (database, socket, token_file, include_ics,
- *    secret_file, password_file, a stdout channel's file) are relative to
- *    the directory of the file they are written in, and stored absolute.
+ *    secret_file, password_file, ca_file, a stdout channel's file) are
+ *    relative to the directory of the file they are written in, and
+ *    stored absolute.  ca_file (not stdout) must be readable.
  *  - Office references (lead, assist, supervisor, group members) may use an
  *    office's alias; the config stores the office's name.  Office names,
  *    group names and aliases share one namespace.
@@ -586,6 +587,29 @@ check_duration(const struct item *it, const char *opt, unsigned idx,
 	return true;
 }
 
+/*
+ * A rule's or a milestone's limit: "N workhours" is allowed (check_rules
+ * then wants office hours on the rule's calendar), and so is a negative
+ * limit, counted back from the case's event ("-1 workdays": the working
+ * day before it).  Zero is not a limit.
+ */
+static bool
+check_limit(const struct item *it, const char *s, struct duration *d)
+{
+	char err[256];
+
+	if (!parse_duration(s, d, err, sizeof err)) {
+		item_error(it, "limit", 0, "limit: %s", err);
+		return false;
+	}
+	if (d->n == 0) {
+		item_error(it, "limit", 0, "limit must not be zero, got "
+		    "\"%s\"", s);
+		return false;
+	}
+	return true;
+}
+
 /* An optional duration option; n == 0 when not given. */
 static void
 item_duration(const struct item *it, const char *opt, struct duration *d)
@@ -710,6 +734,7 @@ calendar_convert(struct load *ld, const struct item *it)
 		free(path);
 	}
 	item_hours(it, "office_hours", &cc->hours);
+	calendar_set_office_hours(cc->cal, &cc->hours);
 	if (calendar_finalize(cc->cal) == -1)
 		abort();
 	item_keep(ld, K_CALENDAR, conf->ncalendars++, it);
@@ -843,6 +868,7 @@ channel_convert(struct load *ld, const struct item *it)
 	ch->password_file = item_path(it, "password_file");
 	ch->starttls = cfg_getbool(it->sec, "starttls");
 	ch->file = item_path(it, "file");
+	ch->ca_file = item_path(it, "ca_file");
 	item_keep(ld, K_CHANNEL, conf->nchannels++, it);
 
 	if ((type = cfg_getstr(it->sec, "type")) == NULL) {
@@ -856,6 +882,8 @@ channel_convert(struct load *ld, const struct item *it)
 		return;
 	}
 	channel_check_limits(it, type, ch);
+	if (ch->ca_file != NULL && ch->type != CHANNEL_STDOUT)
+		check_readable(it, "ca_file", 0, ch->ca_file);
 	if (ch->type == CHANNEL_SMTP) {
 		channel_check_smtp(it, ch);
 		return;
@@ -865,6 +893,7 @@ channel_convert(struct load *ld, const struct item *it)
 	if (ch->type == CHANNEL_STDOUT) {
 		channel_reject(it, type, "url");
 		channel_reject(it, type, "secret_file");
+		channel_reject(it, type, "ca_file");
 		return;
 	}
 	channel_reject(it, type, "file");
@@ -966,7 +995,7 @@ rule_milestones(struct load *ld, const struct item *it, struct rule_conf *rc)
 		return;
 	}
 	if (limit != NULL) {
-		if (!check_duration(it, "limit", 0, limit, &d))
+		if (!check_limit(it, limit, &d))
 			return;
 		r->milestones = xcalloc(1, sizeof *r->milestones);
 		rc->milestone_title = xcalloc(1, sizeof *rc->milestone_title);
@@ -987,7 +1016,7 @@ rule_milestones(struct load *ld, const struct item *it, struct rule_conf *rc)
 			    "limit", cfg_title(m.sec));
 			continue;
 		}
-		if (!check_duration(&m, "limit", 0, limit, &d))
+		if (!check_limit(&m, limit, &d))
 			continue;
 		mr->name = item_title(&m, "milestone");
 		mr->limit = d;
@@ -1736,6 +1765,24 @@ check_calendar_ref(const struct item *it, char **name)
 	return check_ref(it, "calendar", 0, name, REF_CALENDAR);
 }
 
+/* Working-hour limits count the office hours of the rule's calendar. */
+static void
+check_rule_workhours(const struct item *it, const struct rule_conf *rc)
+{
+	const struct tl_rule *r = &rc->rule;
+
+	if (calendar_has_office_hours(r->cal))
+		return;
+	for (size_t m = 0; m < r->nmilestones; m++) {
+		if (r->milestones[m].limit.unit != DUR_WORKHOURS)
+			continue;
+		item_error(it, "limit", 0, "rule \"%s\": limit \"%d "
+		    "workhours\" needs office_hours on calendar \"%s\"",
+		    r->name, r->milestones[m].limit.n, rc->calendar);
+		return;
+	}
+}
+
 static void
 check_rules(struct load *ld)
 {
@@ -1745,9 +1792,11 @@ check_rules(struct load *ld)
 		struct rule_conf *rc = &conf->rules[i];
 		const struct item *it = &ld->items[K_RULE][i];
 
-		if (check_calendar_ref(it, &rc->calendar))
+		if (check_calendar_ref(it, &rc->calendar)) {
 			rc->rule.cal = config_calendar(conf,
 			    rc->calendar)->cal;
+			check_rule_workhours(it, rc);
+		}
 		if (rc->policy != NULL)
 			check_ref(it, "policy", 0, &rc->policy, REF_POLICY);
 	}
@@ -2131,6 +2180,7 @@ load_files(struct load *ld, const char *path)
 		CFG_INT("connect_timeout", CONNECT_TIMEOUT_DEFAULT, CFGF_NONE),
 		CFG_INT("timeout", TIMEOUT_DEFAULT, CFGF_NONE),
 		CFG_STR("format", NULL, CFGF_NONE),
+		CFG_STR("ca_file", NULL, CFGF_NONE),
 		CFG_FUNC("include", include_fn),
 		CFG_END()
 	};
@@ -2329,6 +2379,7 @@ config_free(struct config *conf)
 		free(ch->username);
 		free(ch->password_file);
 		free(ch->file);
+		free(ch->ca_file);
 		free(ch->origin.file);
 	}
 	for (size_t i = 0; i < conf->noffices; i++) {

@@ -59,6 +59,8 @@ struct channel_conf {
 	int			 connect_timeout; /* seconds, default 10 */
 	int			 timeout;	/* seconds for a whole transfer, default 30 */
 	bool			 feishu_post;	/* feishu: format = "post" (default) or "text" */
+	char			*ca_file;	/* PEM CA bundle to verify the server
+					   with; NULL: the system's */
 	struct origin		 origin;
 };
 

@@ -4,6 +4,17 @@
  *   calc [--calendar NAME] [--roll] DATE '+N workdays' | '+N days'
  *   calc [--calendar NAME] --between DATE1 DATE2
  *   calc [--calendar NAME] [--roll] --batch      (queries on stdin)
+ *   calc [--calendar NAME] DATETHH:MM '+N workhours'
+ *   calc [--year YYYY] --due PHRASE               (a plan's due phrase)
+ *
+ * Decisions visible to users:
+ *  - "+N workhours" needs a calendar with office_hours (--calendar picks
+ *    it); the start may be a date alone (its midnight) and the answer is
+ *    printed as YYYY-MM-DDTHH:MM (with :SS when the seconds are not zero).
+ *  - --due prints the last day the phrase allows (duephrase.h); a phrase
+ *    with no deadline ("尽快") or no year without --year is exit 65.  It
+ *    does not need the config's calendars but reads the config like every
+ *    calc so that a broken config is still reported.
  *
  * Arguments are scanned by hand rather than with getopt because "-1 workday"
  * is an amount, not an option.
@@ -19,12 +30,15 @@
 #include "config.h"
 #include "date.h"
 #include "dubanctl.h"
+#include "duephrase.h"
 
 struct calc_args {
 	const char	*calendar;
 	bool		 between;
 	bool		 batch;
 	bool		 roll;
+	const char	*due;
+	const char	*year;
 	char		*pos[2];
 	int		 npos;
 };
@@ -47,6 +61,10 @@ parse_args(int argc, char **argv, struct calc_args *a)
 			a->batch = true;
 		else if (strcmp(argv[i], "--roll") == 0)
 			a->roll = true;
+		else if (strcmp(argv[i], "--due") == 0 && i + 1 < argc)
+			a->due = argv[++i];
+		else if (strcmp(argv[i], "--year") == 0 && i + 1 < argc)
+			a->year = argv[++i];
 		else if (strncmp(argv[i], "--", 2) == 0)
 			return -1;
 		else if (a->npos < 2)
@@ -54,6 +72,10 @@ parse_args(int argc, char **argv, struct calc_args *a)
 		else
 			return -1;
 	}
+	if (a->due != NULL)
+		return a->npos == 0 && !a->between && !a->batch ? 0 : -1;
+	if (a->year != NULL)
+		return -1;
 	if (a->batch)
 		return a->npos == 0 && !a->between ? 0 : -1;
 	return a->npos == 2 ? 0 : -1;
@@ -85,10 +107,16 @@ static int
 answer(const struct calendar *cal, const struct calc_query *q,
     const char *where, struct calc_warnings *w)
 {
-	char buf[DAY_STRLEN];
-	int result;
-	enum cal_status st = calc_run(cal, q, &result);
+	char buf[32];
+	int result, secs;
+	enum cal_status st = calc_run(cal, q, &result, &secs);
 
+	if (st == CAL_ENOHOURS) {
+		fprintf(stderr, "dubanctl: %scalendar \"%s\" has no "
+		    "office_hours to count working hours in (choose one that "
+		    "has with --calendar)\n", where, calendar_name(cal));
+		return EX_DATAERR;
+	}
 	if (st < 0) {
 		fprintf(stderr, "dubanctl: %s%s\n", where,
 		    st == CAL_EUNANNOUNCED ? "the calendar is strict and the "
@@ -99,10 +127,7 @@ answer(const struct calendar *cal, const struct calc_query *q,
 	if (st == CAL_PROVISIONAL)
 		warn_unannounced(cal, q->date,
 		    q->op == CALC_BETWEEN ? q->date2 : result, w);
-	if (q->op == CALC_BETWEEN)
-		printf("%d\n", result);
-	else
-		printf("%s\n", day_format(result, buf));
+	printf("%s\n", calc_format(q, result, secs, buf, sizeof buf));
 	return 0;
 }
 
@@ -131,6 +156,32 @@ run_batch(const struct calendar *cal, bool roll, struct calc_warnings *w)
 	return rc;
 }
 
+/* --due PHRASE [--year YYYY]: the date a plan's phrase names. */
+static int
+calc_due(const struct calc_args *a)
+{
+	char err[256], buf[DAY_STRLEN], *end;
+	long year = DUEPHRASE_NO_YEAR;
+	int day;
+
+	if (a->year != NULL) {
+		year = strtol(a->year, &end, 10);
+		if (*end != '\0' || year < DAY_FIRST_YEAR ||
+		    year > DAY_LAST_YEAR) {
+			fprintf(stderr, "dubanctl: calc: --year: expected a "
+			    "year %d..%d, got \"%s\"\n", DAY_FIRST_YEAR,
+			    DAY_LAST_YEAR, a->year);
+			return EX_USAGE;
+		}
+	}
+	if (!duephrase_parse(a->due, (int)year, &day, err, sizeof err)) {
+		fprintf(stderr, "dubanctl: calc: %s\n", err);
+		return EX_DATAERR;
+	}
+	printf("%s\n", day_format(day, buf));
+	return 0;
+}
+
 static int
 ctl_calc(struct ctl *ctl, int argc, char **argv)
 {
@@ -146,6 +197,8 @@ ctl_calc(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage(&ctl_cmd_calc_entry);
 	if ((rc = ctl_config(ctl)) != 0)
 		return rc;
+	if (a.due != NULL)
+		return calc_due(&a);
 	cc = a.calendar != NULL ? config_calendar(ctl->config, a.calendar) :
 	    &ctl->config->calendars[0];
 	if (cc == NULL) {
@@ -177,6 +230,9 @@ ctl_calc(struct ctl *ctl, int argc, char **argv)
 const struct ctl_cmd_entry ctl_cmd_calc_entry = {
 	.name = "calc",
 	.usage = "calc [--calendar NAME] [--roll] DATE '+N workdays|days'\n"
+	    "       dubanctl [-c CONF] calc [--calendar NAME] DATETHH:MM "
+	    "'+N workhours'\n"
+	    "       dubanctl [-c CONF] calc [--year YYYY] --due PHRASE\n"
 	    "       dubanctl [-c CONF] calc [--calendar NAME] --between DATE1 "
 	    "DATE2\n"
 	    "       dubanctl [-c CONF] calc [--calendar NAME] [--roll] --batch "

@@ -16,9 +16,13 @@
  *    "截至"/"截止"/"于"/"最迟" are ignored; so are blanks (also U+3000)
  *    and brackets.  Full-width digits and Chinese numerals up to 31
  *    ("三月", "十二月", "二十日") are read as numbers.
- *  - "长期", "持续…", "常态化", "长效", "逐步…" and the like name no
- *    deadline and are an error, as are recurring phrases ("每年3月31日前",
- *    "每季度"): an import item has one deadline.
+ *  - A five-year plan ends with its last year: "十四五期末", "“十四五”末",
+ *    "十四五期间", "十四五时期" are 2025-12-31; 十五 is 2001-2005, 十一五
+ *    2006-2010, … 十五五 2026-2030 (a plan's years are 1955 + 5n - 4 to
+ *    1955 + 5n for the n-th).
+ *  - "长期", "持续…", "常态化", "长效", "逐步…", "尽快", "立即" and the
+ *    like name no deadline and are an error, as are recurring phrases
+ *    ("每年3月31日前", "每季度"): an import item has one deadline.
  */
 #include "duephrase.h"
 
@@ -34,7 +38,7 @@
 /* Words that mean the item has no single deadline. */
 static const char *const open_ended[] = {
 	"长期", "持续", "常态", "长效", "逐步", "适时", "及时", "不定期",
-	"随时", "动态",
+	"随时", "动态", "尽快", "立即", "马上", "抓紧", "尽早",
 };
 
 static const char *const recurring[] = {
@@ -60,6 +64,21 @@ static const char *const year_end_words[] = {
 /* Endings after a month that all mean the end of that month. */
 static const char *const month_end_words[] = {
 	"", "底", "末", "份", "内", "份内", "份底", "下旬",
+};
+
+/* The five-year plans in the span, longest name first. */
+static const struct {
+	const char	*name;
+	int		 last_year;
+} five_year_plans[] = {
+	{ "十一五", 2010 }, { "十二五", 2015 }, { "十三五", 2020 },
+	{ "十四五", 2025 }, { "十五五", 2030 }, { "十五", 2005 },
+};
+
+/* After a five-year plan's name: all mean its end. */
+static const char *const plan_end_words[] = {
+	"", "末", "期末", "末期", "期间", "期内", "时期", "时期末", "规划期",
+	"规划期末", "规划期内", "规划末",
 };
 
 static const char *const quarter_end_words[] = {
@@ -125,7 +144,8 @@ normalize(const char *text, char *out, size_t outlen)
 		{ "(", "" }, { ")", "" }, { "\uff08", "" }, { "\uff09", "" },
 		{ "\uff0d", "-" }, { "\u2014", "-" }, { "\u2013", "-" },
 		{ "\uff5e", "-" }, { "~", "-" }, { "\uff0f", "/" },
-		{ "\uff0e", "." },
+		{ "\uff0e", "." }, { "\u201c", "" }, { "\u201d", "" },
+		{ "\"", "" },
 	};
 	const char *p = text;
 	size_t len = 0;
@@ -334,6 +354,21 @@ read_rest(const char *p, int year, bool had_year)
 	return day_from_ymd(year, n, mday);
 }
 
+/* "十四五期末": the last day of the plan's last year, or -1. */
+static int
+read_five_year_plan(const char *p)
+{
+	for (size_t i = 0; i < NELEM(five_year_plans); i++) {
+		const char *q = p;
+
+		if (eat(&q, five_year_plans[i].name) &&
+		    is_one_of(q, plan_end_words, NELEM(plan_end_words)))
+			return day_from_ymd(five_year_plans[i].last_year, 12,
+			    31);
+	}
+	return -1;
+}
+
 static bool
 year_in_span(int year)
 {
@@ -368,6 +403,10 @@ duephrase_parse(const char *text, int plan_year, int *day, char *err,
 	}
 	strip_words(s);
 	p = s;
+	if ((result = read_five_year_plan(p)) != -1) {
+		*day = result;
+		return true;
+	}
 	if (read_year(&p, &year)) {
 		if (!year_in_span(year))
 			goto out_of_span;

@@ -22,9 +22,20 @@
  *  - A calendar-day count without roll needs no calendar and is never
  *    provisional; workdays, and calendar days with roll, are provisional
  *    when they touch a year the calendar has not announced.
- *  - "workhours" limits are refused: calendars have no office hours yet.
- *    Negative limits and extensions are refused (they count backwards,
- *    which is for reminders, not for cases).
+ *  - "N workhours" count the office hours of the rule's calendar on its
+ *    working days from the opening instant (calendar_add_workhours); a
+ *    pause stops the clock at its instant and a resume restarts it at
+ *    its instant, so the office hours in between do not count.  A rule
+ *    whose calendar has no office_hours is refused.
+ *  - A negative limit counts back from the opening event, which for such
+ *    a rule is the scheduled event: "-1 workdays" is the end
+ *    (deadline_secs) of the working day before the event's day, "-3 days"
+ *    of the third calendar day before (no roll), "-2 workhours" two office
+ *    hours before the event's instant.  The case is opened with the
+ *    event's instant, and its other events (a close) may come before it.
+ *    A case counted backwards cannot be paused, and its milestone cannot
+ *    be extended.  Negative extensions
+ *    are refused.
  *  - OPENED, PAUSED and RESUMED apply to the whole case and must not name
  *    a milestone; EXTENDED and CLOSED without a milestone apply to every
  *    milestone still open.
@@ -43,6 +54,21 @@
 
 #define SECS_PER_HOUR 3600
 
+/* Hours and working hours are counted in seconds, the rest in days. */
+static bool
+unit_in_secs(enum dur_unit unit)
+{
+	return unit == DUR_HOURS || unit == DUR_WORKHOURS;
+}
+
+static struct cal_time
+local_cal_time(int64_t t)
+{
+	struct cal_time ct = { local_day(t), local_secs(t) };
+
+	return ct;
+}
+
 static const char *const event_kind_names[] = {
 	[TL_OPENED] = "opened",
 	[TL_PAUSED] = "paused",
@@ -58,7 +84,8 @@ struct case_state {
 	bool	opened;
 	bool	paused;
 	bool	closed;		/* every milestone closed */
-	int64_t	last_at;
+	bool	has_last;	/* last_at is set */
+	int64_t	last_at;	/* of the last event that orders the next */
 };
 
 /* A stretch of counting in one unit: the limit, then maybe the extensions. */
@@ -178,6 +205,21 @@ milestone_extensions(const struct tl_rule *rule, size_t m,
 	return count;
 }
 
+static bool
+milestone_backwards(const struct tl_rule *rule, size_t m)
+{
+	return rule->milestones[m].limit.n < 0;
+}
+
+static bool
+rule_backwards(const struct tl_rule *rule)
+{
+	for (size_t m = 0; m < rule->nmilestones; m++)
+		if (milestone_backwards(rule, m))
+			return true;
+	return false;
+}
+
 static void
 case_state_of(const struct tl_rule *rule, const struct tl_event *events,
     size_t n, struct case_state *st)
@@ -192,6 +234,11 @@ case_state_of(const struct tl_rule *rule, const struct tl_event *events,
 			st->paused = true;
 		else if (events[i].kind == TL_RESUMED)
 			st->paused = false;
+		/* Counting back, the opening is the scheduled event: a
+		 * close may come before it. */
+		if (events[i].kind == TL_OPENED && rule_backwards(rule))
+			continue;
+		st->has_last = true;
 		st->last_at = events[i].at;
 	}
 	st->closed = n > 0;
@@ -278,6 +325,7 @@ tl_check_event(const struct tl_rule *rule, const struct tl_event *events,
     size_t n, const struct tl_event *ev, char *err, size_t errlen)
 {
 	struct case_state st;
+	int m;
 
 	if ((size_t)ev->kind >= NKINDS) {
 		set_err(err, errlen, "unknown event kind %d", (int)ev->kind);
@@ -296,7 +344,7 @@ tl_check_event(const struct tl_rule *rule, const struct tl_event *events,
 		set_err(err, errlen, "case is already opened");
 		return -1;
 	}
-	if (n > 0 && ev->at < st.last_at) {
+	if (st.has_last && ev->at < st.last_at) {
 		format_order_error(ev->at, st.last_at, err, errlen);
 		return -1;
 	}
@@ -315,6 +363,11 @@ tl_check_event(const struct tl_rule *rule, const struct tl_event *events,
 	}
 	switch (ev->kind) {
 	case TL_PAUSED:
+		if (rule_backwards(rule)) {
+			set_err(err, errlen, "rule \"%s\" counts back from its "
+			    "event: its cases cannot be paused", rule->name);
+			return -1;
+		}
 		if (st.paused) {
 			set_err(err, errlen, "case is already paused");
 			return -1;
@@ -327,6 +380,14 @@ tl_check_event(const struct tl_rule *rule, const struct tl_event *events,
 		}
 		return 0;
 	case TL_EXTENDED:
+		m = ev->milestone != NULL ?
+		    tl_milestone_index(rule, ev->milestone) : -1;
+		if ((m >= 0 && milestone_backwards(rule, (size_t)m)) ||
+		    (m < 0 && rule_backwards(rule))) {
+			set_err(err, errlen, "rule \"%s\" counts back from its "
+			    "event: it cannot be extended", rule->name);
+			return -1;
+		}
 		return check_extension(rule, events, n, ev, err, errlen);
 	case TL_CLOSED:
 		return check_close(rule, events, n, ev, err, errlen);
@@ -428,7 +489,11 @@ walk_available(struct walk *w, int64_t t, int64_t *avail)
 		*avail = count;
 		return 0;
 	case DUR_WORKHOURS:
-		break;
+		if (t <= w->start_at)
+			return 0;
+		return walk_cal(w, calendar_count_workhours(w->rule->cal,
+		    local_cal_time(w->start_at), local_cal_time(t), avail),
+		    w->start_day);
 	}
 	return -1;
 }
@@ -468,6 +533,15 @@ walk_leg_finish(struct walk *w)
 	if (w->legs[w->leg].unit == DUR_HOURS) {
 		end_at = w->start_at + w->left;
 		end_day = local_day(end_at);
+	} else if (w->legs[w->leg].unit == DUR_WORKHOURS) {
+		struct cal_time end;
+
+		if (walk_cal(w, calendar_add_workhours(w->rule->cal,
+		    local_cal_time(w->start_at), w->left, &end),
+		    w->start_day) == -1)
+			return -1;
+		end_day = end.day;
+		end_at = local_instant(end.day, end.secs);
 	} else {
 		if (walk_leg_end_day(w, &end_day) == -1)
 			return -1;
@@ -482,7 +556,7 @@ walk_leg_finish(struct walk *w)
 	w->start_day = end_day;
 	w->start_at = end_at;
 	w->left = w->legs[w->leg].n;
-	if (w->legs[w->leg].unit == DUR_HOURS)
+	if (unit_in_secs(w->legs[w->leg].unit))
 		w->left *= SECS_PER_HOUR;
 	return 0;
 }
@@ -530,16 +604,17 @@ walk_finish(struct walk *w)
 
 static int
 check_duration(const struct tl_rule *rule, const char *what,
-    const struct duration *d, char *err, size_t errlen)
+    const struct duration *d, bool backwards_ok, char *err, size_t errlen)
 {
-	if (d->n < 0) {
+	if (d->n < 0 && !backwards_ok) {
 		set_err(err, errlen, "rule \"%s\": %s must not be negative",
 		    rule->name, what);
 		return -1;
 	}
-	if (d->unit == DUR_WORKHOURS) {
-		set_err(err, errlen, "rule \"%s\": %s in workhours is not "
-		    "supported", rule->name, what);
+	if (d->unit == DUR_WORKHOURS && (rule->cal == NULL ||
+	    !calendar_has_office_hours(rule->cal))) {
+		set_err(err, errlen, "rule \"%s\": %s in workhours needs a "
+		    "calendar with office_hours", rule->name, what);
 		return -1;
 	}
 	if (d->unit != DUR_HOURS && rule->cal == NULL &&
@@ -569,13 +644,13 @@ walk_init(struct walk *w, const struct tl_rule *rule, size_t m,
 		    rule->name);
 		return -1;
 	}
-	if (check_duration(rule, "the limit", limit, err, errlen) == -1)
+	if (check_duration(rule, "the limit", limit, true, err, errlen) == -1)
 		return -1;
 	w->legs[0].n = limit->n;
 	w->legs[0].unit = limit->unit;
 	w->nlegs = 1;
-	if (more > 0) {
-		if (check_duration(rule, "the extension", ext, err,
+	if (extensions > 0 && ext->n != 0) {
+		if (check_duration(rule, "the extension", ext, false, err,
 		    errlen) == -1)
 			return -1;
 		if (ext->unit == limit->unit)
@@ -587,7 +662,7 @@ walk_init(struct walk *w, const struct tl_rule *rule, size_t m,
 		}
 	}
 	w->left = w->legs[0].n;
-	if (w->legs[0].unit == DUR_HOURS)
+	if (unit_in_secs(w->legs[0].unit))
 		w->left *= SECS_PER_HOUR;
 	w->start_day = local_day(opened_at);
 	w->start_at = opened_at;
@@ -603,12 +678,49 @@ deadline_stopped(const struct walk *w, struct tl_deadline *out)
 	out->day = -1;
 	out->at = INT64_MAX;
 	out->remaining_unit = unit;
-	if (unit == DUR_HOURS) {
+	if (unit_in_secs(unit)) {
 		out->remaining_secs = w->left;
 		out->remaining = (int)((w->left + SECS_PER_HOUR - 1) /
 		    SECS_PER_HOUR);
 	} else
 		out->remaining = (int)w->left;
+}
+
+/* A negative limit: back from the opening event, which nothing moves. */
+static int
+deadline_backwards(struct walk *w, const struct duration *limit,
+    int64_t opened_at)
+{
+	const struct calendar *cal = w->rule->cal;
+	int day = local_day(opened_at);
+	struct cal_time end;
+
+	switch (limit->unit) {
+	case DUR_HOURS:
+		w->at = opened_at + (int64_t)limit->n * SECS_PER_HOUR;
+		w->day = local_day(w->at);
+		return 0;
+	case DUR_WORKHOURS:
+		if (walk_cal(w, calendar_add_workhours(cal,
+		    local_cal_time(opened_at), (int64_t)limit->n *
+		    SECS_PER_HOUR, &end), day) == -1)
+			return -1;
+		w->day = end.day;
+		w->at = local_instant(end.day, end.secs);
+		return 0;
+	case DUR_DAYS:
+		if (day + limit->n < DAY_MIN)
+			return walk_cal(w, CAL_ERANGE, day);
+		w->day = day + limit->n;
+		break;
+	case DUR_WORKDAYS:
+		if (walk_cal(w, calendar_add_workdays(cal, day, limit->n,
+		    &w->day), day) == -1)
+			return -1;
+		break;
+	}
+	w->at = local_instant(w->day, w->rule->deadline_secs);
+	return 0;
 }
 
 int
@@ -652,7 +764,12 @@ tl_deadline(const struct tl_rule *rule, size_t m,
 		return 0;
 	} else
 		out->status = TL_RUNNING;
-	if (walk_finish(&w) == -1)
+	if (milestone_backwards(rule, m)) {
+		/* check_events let no pause or extension in. */
+		if (deadline_backwards(&w, &rule->milestones[m].limit,
+		    events[0].at) == -1)
+			return -1;
+	} else if (walk_finish(&w) == -1)
 		return -1;
 	out->day = w.day;
 	out->at = w.at;

@@ -13,12 +13,18 @@
  *  - A calendar-day deadline on a non-working day moves to the next working
  *    day when the rule has roll set.
  *  - N hours: the opening instant plus N hours (a paused stretch added).
+ *  - N workhours: N hours of the calendar's office hours on its working
+ *    days after the opening instant (calendar_add_workhours).
  *  - A pause on day P resumed on day R: the days P..R (both included) do not
  *    count; counting goes on after R as after an opening day.
  *  - Each extension adds the rule's extension to the limit, at most
  *    max_extensions times per milestone.
  *  - A rule has one or more milestones, each its own limit from the same
  *    opening, each closed on its own.
+ *  - A negative limit counts back from the opening event (a scheduled
+ *    event: "-1 workdays" is due at the end of the working day before its
+ *    day).  The case is opened with the event's instant and may be closed
+ *    before it; it cannot be paused or extended.
  */
 #ifndef DUBAN_TIMELIMIT_H
 #define DUBAN_TIMELIMIT_H
@@ -83,7 +89,8 @@ struct tl_deadline {
 	int		remaining;	/* TL_STOPPED: units left at resume
 					   (hours rounded up) */
 	enum dur_unit	remaining_unit;	/* TL_STOPPED: unit of remaining */
-	int64_t		remaining_secs;	/* TL_STOPPED, hours: seconds left */
+	int64_t		remaining_secs;	/* TL_STOPPED, hours and workhours:
+					   seconds left */
 	int		extensions;	/* extensions granted so far */
 	bool		provisional;	/* counted through an unannounced year */
 	int64_t		closed_at;	/* TL_DONE */
@@ -100,7 +107,8 @@ int tl_milestone_index(const struct tl_rule *, const char *name);
  * Whether ev may follow events[0..n) (which must already be valid):
  * opened first and once, pause only while running, resume only while paused,
  * extension within max_extensions, nothing after the case is closed, and
- * times never going backwards.  0, or -1 with a message in err.
+ * times never going backwards; no pause, and no extension of a milestone
+ * counted backwards.  0, or -1 with a message in err.
  */
 int tl_check_event(const struct tl_rule *, const struct tl_event *events,
     size_t n, const struct tl_event *ev, char *err, size_t errlen);

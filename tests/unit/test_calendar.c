@@ -17,6 +17,7 @@
 
 #include "calendar.h"
 #include "date.h"
+#include "parse.h"
 
 /* The State Council notices for 2024-2026 (doc: /work/shared/holidays-cn.md). */
 static const struct {
@@ -517,6 +518,233 @@ test_status_str(void **state)
 	    "not announced"));
 }
 
+/* The national table calendar with office hours 09:00-12:00,13:30-17:30. */
+static struct calendar *
+hours_calendar(bool strict)
+{
+	struct calendar		*cal;
+	struct office_hours	 h;
+	char			 err[256];
+
+	assert_non_null(cal = calendar_new("cn-hours"));
+	calendar_set_strict(cal, strict);
+	assert_true(parse_hours("09:00-12:00,13:30-17:30", &h, err,
+	    sizeof err));
+	calendar_set_office_hours(cal, &h);
+	for (size_t i = 0; i < sizeof(cn_table) / sizeof(cn_table[0]); i++) {
+		for (int d = D(cn_table[i].first); d <= D(cn_table[i].last);
+		    d++)
+			assert_int_equal(calendar_set_day(cal, d,
+			    cn_table[i].kind, err, sizeof(err)), 0);
+	}
+	assert_int_equal(calendar_finalize(cal), 0);
+	assert_true(calendar_has_office_hours(cal));
+	return cal;
+}
+
+/* "YYYY-MM-DDTHH:MM" */
+static struct cal_time
+T(const char *s)
+{
+	struct cal_time t;
+	char day[11];
+	int hh, mm;
+
+	if (sscanf(s, "%10[0-9-]T%d:%d", day, &hh, &mm) != 3)
+		fail_msg("bad instant in test: %s", s);
+	t.day = D(day);
+	t.secs = hh * 3600 + mm * 60;
+	return t;
+}
+
+static void
+check_workhours(const struct calendar *cal, const char *start,
+    int64_t secs, const char *expected)
+{
+	struct cal_time got = { -1, -1 }, want = T(expected);
+	int64_t back = 0;
+	char buf[DAY_STRLEN];
+
+	assert_int_equal(calendar_add_workhours(cal, T(start), secs, &got),
+	    CAL_OK);
+	if (got.day != want.day || got.secs != want.secs)
+		fail_msg("%s %+lld s: got %sT%02d:%02d, expected %s", start,
+		    (long long)secs, day_format(got.day, buf),
+		    got.secs / 3600, got.secs / 60 % 60, expected);
+	/* Counting the office hours between them gives the amount back
+	 * (from an instant inside office hours). */
+	assert_int_equal(calendar_count_workhours(cal, T(start), got, &back),
+	    CAL_OK);
+	if (back != secs)
+		fail_msg("%s %+lld s: counted back %lld", start,
+		    (long long)secs, (long long)back);
+}
+
+static void
+test_workhours(void **state)
+{
+	struct calendar *cal = hours_calendar(false);
+
+	(void)state;
+	/* The example: through the National Day week. */
+	check_workhours(cal, "2024-09-30T16:00", 4 * 3600,
+	    "2024-10-08T11:30");
+	check_workhours(cal, "2024-10-08T11:30", -4 * 3600,
+	    "2024-09-30T16:00");
+	/* Across lunch; ending at the end of the morning, not after lunch. */
+	check_workhours(cal, "2024-09-23T11:00", 2 * 3600, "2024-09-23T14:30");
+	check_workhours(cal, "2024-09-23T11:00", 3600, "2024-09-23T12:00");
+	check_workhours(cal, "2024-09-23T14:30", -2 * 3600,
+	    "2024-09-23T11:00");
+	check_workhours(cal, "2024-09-23T10:00", -3600, "2024-09-23T09:00");
+	/* A whole day is 7 hours; two days from the morning end at 17:30. */
+	check_workhours(cal, "2024-09-23T09:00", 14 * 3600,
+	    "2024-09-24T17:30");
+	check_workhours(cal, "2024-09-23T16:30", 30 * 60, "2024-09-23T17:00");
+	/* Weekend: Friday 17:00 + 1 hour is Monday 09:30. */
+	check_workhours(cal, "2024-09-20T17:00", 3600, "2024-09-23T09:30");
+	check_workhours(cal, "2024-09-23T09:30", -3600, "2024-09-20T17:00");
+	/* Make-up working days: Sunday 09-29 and Saturday 10-12. */
+	check_workhours(cal, "2024-09-27T17:00", 3600, "2024-09-29T09:30");
+	check_workhours(cal, "2024-10-11T17:00", 3600, "2024-10-12T09:30");
+	/* Sunday 09-29 (worked) 17:00: half an hour, then 6.5 on 09-30. */
+	check_workhours(cal, "2024-09-29T17:00", 7 * 3600,
+	    "2024-09-30T17:00");
+	/* New Year's Day 2025 off. */
+	check_workhours(cal, "2024-12-31T17:00", 3600, "2025-01-02T09:30");
+	/* Nothing to count: the instant itself, even on a holiday. */
+	check_workhours(cal, "2024-10-03T15:00", 0, "2024-10-03T15:00");
+	calendar_free(cal);
+}
+
+/* Starting outside office hours counts from the next range. */
+static void
+test_workhours_outside(void **state)
+{
+	struct calendar *cal = hours_calendar(false);
+	struct cal_time got;
+	int64_t secs = -1;
+
+	(void)state;
+	assert_int_equal(calendar_add_workhours(cal, T("2024-09-23T20:00"),
+	    3600, &got), CAL_OK);
+	assert_int_equal(got.day, D("2024-09-24"));
+	assert_int_equal(got.secs, 10 * 3600);
+	assert_int_equal(calendar_add_workhours(cal, T("2024-09-23T07:00"),
+	    3600, &got), CAL_OK);
+	assert_int_equal(got.day, D("2024-09-23"));
+	assert_int_equal(got.secs, 10 * 3600);
+	assert_int_equal(calendar_add_workhours(cal, T("2024-09-23T12:30"),
+	    3600, &got), CAL_OK);
+	assert_int_equal(got.secs, 14 * 3600 + 30 * 60);
+	/* From a holiday: the first working morning. */
+	assert_int_equal(calendar_add_workhours(cal, T("2024-10-01T10:00"),
+	    3600, &got), CAL_OK);
+	assert_int_equal(got.day, D("2024-10-08"));
+	assert_int_equal(got.secs, 10 * 3600);
+	/* Backwards from the evening: the afternoon's end. */
+	assert_int_equal(calendar_add_workhours(cal, T("2024-09-23T20:00"),
+	    -3600, &got), CAL_OK);
+	assert_int_equal(got.day, D("2024-09-23"));
+	assert_int_equal(got.secs, 16 * 3600 + 30 * 60);
+
+	/* Counting: lunch, evenings, weekends and holidays count nothing. */
+	assert_int_equal(calendar_count_workhours(cal, T("2024-09-23T12:00"),
+	    T("2024-09-23T13:30"), &secs), CAL_OK);
+	assert_int_equal(secs, 0);
+	assert_int_equal(calendar_count_workhours(cal, T("2024-09-27T17:30"),
+	    T("2024-09-28T23:00"), &secs), CAL_OK);
+	assert_int_equal(secs, 0);
+	assert_int_equal(calendar_count_workhours(cal, T("2024-09-23T00:00"),
+	    T("2024-09-30T00:00"), &secs), CAL_OK);
+	assert_int_equal(secs, 6 * 7 * 3600);	/* Mon-Fri and Sunday 09-29 */
+	assert_int_equal(calendar_count_workhours(cal, T("2024-10-01T00:00"),
+	    T("2024-10-07T23:59"), &secs), CAL_OK);
+	assert_int_equal(secs, 0);
+	assert_int_equal(calendar_count_workhours(cal, T("2024-09-30T00:00"),
+	    T("2024-09-23T00:00"), &secs), CAL_OK);
+	assert_int_equal(secs, -6 * 7 * 3600);
+	calendar_free(cal);
+}
+
+/* Every start in office hours over a month, both ways, several amounts. */
+static void
+test_workhours_round_trip(void **state)
+{
+	struct calendar *cal = hours_calendar(false);
+	static const int64_t amounts[] = { 1, 1800, 3 * 3600, 7 * 3600,
+	    40 * 3600 + 7 };
+
+	(void)state;
+	for (int d = D("2024-09-20"); d <= D("2024-10-14"); d++) {
+		for (int secs = 9 * 3600; secs <= 17 * 3600; secs += 1800) {
+			struct cal_time start = { d, secs }, end, back;
+			bool w;
+			int64_t count;
+
+			assert_int_equal(calendar_is_workday(cal, d, &w),
+			    CAL_OK);
+			if (!w || (secs > 12 * 3600 && secs < 13 * 3600 + 1800))
+				continue;
+			for (size_t i = 0; i < sizeof amounts /
+			    sizeof amounts[0]; i++) {
+				assert_int_equal(calendar_add_workhours(cal,
+				    start, amounts[i], &end), CAL_OK);
+				assert_int_equal(calendar_count_workhours(cal,
+				    start, end, &count), CAL_OK);
+				assert_int_equal(count, amounts[i]);
+				assert_int_equal(calendar_add_workhours(cal,
+				    start, -amounts[i], &back), CAL_OK);
+				assert_int_equal(calendar_count_workhours(cal,
+				    start, back, &count), CAL_OK);
+				assert_int_equal(count, -amounts[i]);
+			}
+		}
+	}
+	calendar_free(cal);
+}
+
+static void
+test_workhours_errors(void **state)
+{
+	struct calendar *cal = hours_calendar(false);
+	struct calendar *strict = hours_calendar(true);
+	struct calendar *plain = table_calendar(false);
+	struct cal_time got = { -1, -1 }, bad = { D("2024-09-23"), 86401 };
+	int64_t secs = -1;
+
+	(void)state;
+	assert_false(calendar_has_office_hours(plain));
+	assert_int_equal(calendar_add_workhours(plain, T("2024-09-23T09:00"),
+	    3600, &got), CAL_ENOHOURS);
+	assert_int_equal(calendar_count_workhours(plain, T("2024-09-23T09:00"),
+	    T("2024-09-24T09:00"), &secs), CAL_ENOHOURS);
+	assert_int_equal(got.day, -1);
+	assert_int_equal(secs, -1);
+	assert_int_equal(calendar_add_workhours(cal, bad, 3600, &got),
+	    CAL_ERANGE);
+	bad.secs = -1;
+	assert_int_equal(calendar_count_workhours(cal, bad,
+	    T("2024-09-24T09:00"), &secs), CAL_ERANGE);
+	assert_int_equal(calendar_add_workhours(cal, T("2199-12-31T17:00"),
+	    3600, &got), CAL_ERANGE);
+	assert_int_equal(calendar_add_workhours(cal, T("1970-01-01T10:00"),
+	    -2 * 3600, &got), CAL_ERANGE);
+	/* Into 2027, not announced: provisional, or refused when strict. */
+	assert_int_equal(calendar_add_workhours(cal, T("2026-12-31T17:00"),
+	    3600, &got), CAL_PROVISIONAL);
+	assert_int_equal(got.day, D("2027-01-01"));	/* weekends only */
+	assert_int_equal(got.secs, 9 * 3600 + 30 * 60);
+	got.day = -1;
+	assert_int_equal(calendar_add_workhours(strict, T("2026-12-31T17:00"),
+	    3600, &got), CAL_EUNANNOUNCED);
+	assert_int_equal(got.day, -1);
+	assert_non_null(strstr(cal_status_str(CAL_ENOHOURS), "office_hours"));
+	calendar_free(plain);
+	calendar_free(strict);
+	calendar_free(cal);
+}
+
 /*
  * iCalendar fixtures.  The group state is a mkdtemp() directory; each test
  * writes its feed there as "feed.ics".
@@ -776,6 +1004,10 @@ main(void)
 		cmocka_unit_test(test_roll_past_span),
 		cmocka_unit_test(test_set_day_errors),
 		cmocka_unit_test(test_status_str),
+		cmocka_unit_test(test_workhours),
+		cmocka_unit_test(test_workhours_outside),
+		cmocka_unit_test(test_workhours_round_trip),
+		cmocka_unit_test(test_workhours_errors),
 	};
 	const struct CMUnitTest ics_tests[] = {
 		cmocka_unit_test(test_ics_apple_form),

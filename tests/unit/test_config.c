@@ -372,7 +372,7 @@ test_several_errors(void **state)
 		"url: expected a URL with scheme http or https",
 		"supervisor: office \"局办公室\" is not defined",
 		"before must be positive, got \"0 workdays\"",
-		"workhours are not supported yet",
+		"limit \"5 workhours\" needs office_hours on calendar \"cn\"",
 		"policy: policy \"fast\" is not defined",
 		"calendar: calendar \"tw\" is not defined",
 	};
@@ -737,6 +737,61 @@ test_rules_and_tasks(void **state)
 	    "task \"t4\" { title = \"x\"  lead = \"o\"  due = \"2024-12-31\"  "
 	    "assist = {\"无此处\"} }\n");
 	load_bad(path, 11, lines, want);
+	scratch_close(&s);
+}
+
+/* "N workhours" limits, only on a calendar with office hours; limits
+ * counted backwards. */
+static void
+test_workhours_rules(void **state)
+{
+	struct scratch s;
+	const char *path;
+	struct config *conf;
+	const struct rule_conf *r;
+	static const int lines[] = { 3, 5, 6 };
+	static const char *const want[] = {
+		"rule \"plain\": limit \"4 workhours\" needs office_hours on "
+		    "calendar \"c\"",
+		"rule \"ms\": limit \"2 workhours\" needs office_hours on "
+		    "calendar \"c\"",
+		"limit must not be zero, got \"0 workhours\"",
+	};
+
+	(void)state;
+	scratch_open(&s);
+	path = scratch_write(&s, "good.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "calendar \"h\" { holidays = {\"2024-01-01\"}  "
+	    "office_hours = \"09:00-12:00,13:30-17:30\" }\n"
+	    "rule \"r\" { limit = \"4 workhours\"  calendar = \"h\" }\n"
+	    "rule \"m\" { calendar = \"h\"  milestone \"contact\" { limit = "
+	    "\"2 workhours\" }  milestone \"fix\" { limit = \"5 workdays\" } }"
+	    "\n"
+	    "rule \"kb\" { limit = \"-1 workdays\" }\n");
+	conf = load_ok(path);
+	r = config_rule(conf, "r");
+	assert_int_equal(r->rule.milestones[0].limit.unit, DUR_WORKHOURS);
+	assert_int_equal(r->rule.milestones[0].limit.n, 4);
+	assert_ptr_equal(r->rule.cal, conf->calendars[1].cal);
+	assert_true(calendar_has_office_hours(r->rule.cal));
+	assert_false(calendar_has_office_hours(conf->calendars[0].cal));
+	r = config_rule(conf, "m");
+	assert_int_equal(r->rule.milestones[0].limit.unit, DUR_WORKHOURS);
+	assert_int_equal(r->rule.milestones[1].limit.unit, DUR_WORKDAYS);
+	r = config_rule(conf, "kb");
+	assert_int_equal(r->rule.milestones[0].limit.n, -1);
+	assert_int_equal(r->rule.milestones[0].limit.unit, DUR_WORKDAYS);
+	config_free(conf);
+
+	path = scratch_write(&s, "bad.conf",
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "\n"
+	    "rule \"plain\" { limit = \"4 workhours\" }\n"
+	    "rule \"ok\" { limit = \"4 workdays\" }\n"
+	    "rule \"ms\" { milestone \"contact\" { limit = \"2 workhours\" } }\n"
+	    "rule \"zero\" { limit = \"0 workhours\" }\n");
+	load_bad(path, 3, lines, want);
 	scratch_close(&s);
 }
 
@@ -1222,6 +1277,7 @@ main(void)
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_channels),
 		cmocka_unit_test(test_rules_and_tasks),
+		cmocka_unit_test(test_workhours_rules),
 		cmocka_unit_test(test_office_names),
 		cmocka_unit_test(test_calendar_values),
 		cmocka_unit_test(test_reminder_settings),

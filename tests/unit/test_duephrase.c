@@ -120,6 +120,65 @@ test_dates(void **state)
 	check_cases(c, sizeof c / sizeof c[0]);
 }
 
+/* Every phrase issue 8 names, in the plan year 2024 unless it has one. */
+static void
+test_issue_phrases(void **state)
+{
+	static const struct phrase_case c[] = {
+		{ "年内", 2024, "2024-12-31" },
+		{ "年底前", 2024, "2024-12-31" },
+		{ "全年", 2024, "2024-12-31" },
+		{ "2024年全年", 0, "2024-12-31" },
+		{ "2025年底前", 2024, "2025-12-31" },
+		{ "第一季度", 2024, "2024-03-31" },
+		{ "一季度", 2024, "2024-03-31" },
+		{ "第二季度", 2024, "2024-06-30" },
+		{ "二季度", 2024, "2024-06-30" },
+		{ "第三季度", 2024, "2024-09-30" },
+		{ "三季度", 2024, "2024-09-30" },
+		{ "第四季度", 2024, "2024-12-31" },
+		{ "四季度", 2024, "2024-12-31" },
+		{ "上半年", 2025, "2025-06-30" },
+		{ "下半年", 2025, "2025-12-31" },
+		{ "2月", 2024, "2024-02-29" },
+		{ "2月", 2025, "2025-02-28" },
+		{ "4月底前", 2024, "2024-04-30" },
+		{ "10月15日前", 2024, "2024-10-15" },
+		{ "2026年", 2024, "2026-12-31" },
+		{ "2024年2月", 0, "2024-02-29" },
+		{ "2024年11月", 0, "2024-11-30" },
+		{ "2024年9月30日", 0, "2024-09-30" },
+		{ "2024-09-30", 2025, "2024-09-30" },
+	};
+
+	(void)state;
+	check_cases(c, sizeof c / sizeof c[0]);
+}
+
+/* Five-year plans end with the last day of their last year. */
+static void
+test_five_year_plans(void **state)
+{
+	static const struct phrase_case c[] = {
+		{ "十五期末", 0, "2005-12-31" },
+		{ "十一五期末", 0, "2010-12-31" },
+		{ "十二五期末", 0, "2015-12-31" },
+		{ "十三五期末", 0, "2020-12-31" },
+		{ "十四五期末", 0, "2025-12-31" },
+		{ "十五五期末", 0, "2030-12-31" },
+		{ "“十四五”期末", 2022, "2025-12-31" },
+		{ "\"十四五\"末", 0, "2025-12-31" },
+		{ "十四五期间", 0, "2025-12-31" },
+		{ "十四五时期", 0, "2025-12-31" },
+		{ "十四五规划期末前", 0, "2025-12-31" },
+		{ "十四五末", 0, "2025-12-31" },
+		{ "十三五", 0, "2020-12-31" },
+	};
+
+	(void)state;
+	check_cases(c, sizeof c / sizeof c[0]);
+}
+
 struct bad_case {
 	const char	*text;
 	int		 plan_year;
@@ -155,6 +214,11 @@ test_errors(void **state)
 		{ "\u3000 ", 2024, "no date" },
 		{ "20240721", 0, "cannot read" },
 		{ "2024年7月21日下午", 0, "cannot read" },
+		{ "尽快", 2024, "no deadline in \"尽快\"" },
+		{ "尽快完成", 2024, "no deadline" },
+		{ "立即整改", 2024, "no deadline" },
+		{ "十六五期末", 0, "cannot read" },
+		{ "十四五初", 0, "cannot read" },
 	};
 	char err[256];
 	int day;
@@ -194,6 +258,8 @@ main(void)
 		cmocka_unit_test(test_years),
 		cmocka_unit_test(test_plan_year),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_issue_phrases),
+		cmocka_unit_test(test_five_year_plans),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_overlong),
 	};

@@ -65,10 +65,12 @@ cst(int y, int mo, int d, int h, int mi, int s)
 	    s - 8 * 3600;
 }
 
+/* The national calendar, with office hours when hours is not NULL. */
 static struct calendar *
-cn_calendar(bool strict)
+cn_calendar_hours(bool strict, const char *hours)
 {
 	struct calendar *cal;
+	struct office_hours h;
 	char err[256];
 	size_t i;
 	int d;
@@ -76,6 +78,10 @@ cn_calendar(bool strict)
 	cal = calendar_new("cn");
 	assert_non_null(cal);
 	calendar_set_strict(cal, strict);
+	if (hours != NULL) {
+		assert_true(parse_hours(hours, &h, err, sizeof err));
+		calendar_set_office_hours(cal, &h);
+	}
 	for (i = 0; i < NITEMS(cn_holidays); i++) {
 		for (d = ymd(cn_holidays[i].from); d <= ymd(cn_holidays[i].to);
 		    d++)
@@ -87,6 +93,12 @@ cn_calendar(bool strict)
 		    DAY_WORKDAY, err, sizeof err), 0);
 	assert_int_equal(calendar_finalize(cal), 0);
 	return cal;
+}
+
+static struct calendar *
+cn_calendar(bool strict)
+{
+	return cn_calendar_hours(strict, NULL);
 }
 
 static int
@@ -687,6 +699,166 @@ test_hours_across_pause(void **state)
 	assert_day(dl.day, "2024-10-09");
 }
 
+/* Working hours 09:00-12:00,13:30-17:30 through the National Day week. */
+static void
+test_workhours(void **state)
+{
+	struct calendar *cal = cn_calendar_hours(false,
+	    "09:00-12:00,13:30-17:30");
+	struct milestone_rule ms = { "deadline", { 4, DUR_WORKHOURS } };
+	struct tl_rule r = simple_rule(cal, &ms, false);
+	struct tl_event ev[] = {
+		{ TL_OPENED, cst(2024, 9, 30, 16, 0, 0), NULL },
+		{ TL_PAUSED, cst(2024, 9, 30, 17, 0, 0), NULL },
+		{ TL_RESUMED, cst(2024, 10, 8, 14, 0, 0), NULL },
+	};
+	struct tl_event late_pause[] = {
+		{ TL_OPENED, cst(2024, 9, 30, 16, 0, 0), NULL },
+		{ TL_PAUSED, cst(2024, 10, 8, 12, 30, 0), NULL },
+	};
+	struct tl_event extended[] = {
+		{ TL_OPENED, cst(2024, 9, 30, 16, 0, 0), NULL },
+		{ TL_EXTENDED, cst(2024, 10, 8, 9, 0, 0), NULL },
+	};
+	struct tl_deadline dl;
+
+	(void)state;
+	deadline_ok(&r, 0, ev, 1, &dl);
+	assert_int_equal(dl.status, TL_RUNNING);
+	assert_int_equal(dl.at, cst(2024, 10, 8, 11, 30, 0));
+	assert_day(dl.day, "2024-10-08");
+	assert_false(dl.provisional);
+
+	/* Paused after one hour: three left, counted from the resume. */
+	deadline_ok(&r, 0, ev, 2, &dl);
+	assert_int_equal(dl.status, TL_STOPPED);
+	assert_int_equal(dl.remaining_unit, DUR_WORKHOURS);
+	assert_int_equal(dl.remaining_secs, 3 * 3600);
+	assert_int_equal(dl.remaining, 3);
+	deadline_ok(&r, 0, ev, 3, &dl);
+	assert_int_equal(dl.at, cst(2024, 10, 8, 17, 0, 0));
+
+	/* A pause after the deadline does not move it. */
+	deadline_ok(&r, 0, late_pause, 2, &dl);
+	assert_int_equal(dl.status, TL_RUNNING);
+	assert_int_equal(dl.at, cst(2024, 10, 8, 11, 30, 0));
+
+	/* Extended by 2 working hours: 6 in all, 15:00 after lunch. */
+	r.extension.n = 2;
+	r.extension.unit = DUR_WORKHOURS;
+	r.max_extensions = 1;
+	deadline_ok(&r, 0, extended, 2, &dl);
+	assert_int_equal(dl.at, cst(2024, 10, 8, 15, 0, 0));
+
+	/* 1 workday, extended by 2 working hours counted from its end
+	 * (10-08 23:59:59): 11:00 on 10-09. */
+	ms.limit.n = 1;
+	ms.limit.unit = DUR_WORKDAYS;
+	extended[0].at = cst(2024, 9, 30, 10, 0, 0);
+	deadline_ok(&r, 0, extended, 2, &dl);
+	assert_int_equal(dl.at, cst(2024, 10, 9, 11, 0, 0));
+
+	/* Into 2027, which the calendar has not announced. */
+	ms.limit.n = 1;
+	ms.limit.unit = DUR_WORKHOURS;
+	ev[0].at = cst(2026, 12, 31, 17, 0, 0);
+	deadline_ok(&r, 0, ev, 1, &dl);
+	assert_int_equal(dl.at, cst(2027, 1, 1, 9, 30, 0));
+	assert_true(dl.provisional);
+	calendar_free(cal);
+}
+
+/* Limits counted back from a scheduled event (seed 002: 1 working day
+ * before publication). */
+static void
+test_backwards(void **state)
+{
+	struct calendar *hours = cn_calendar_hours(false,
+	    "09:00-12:00,13:30-17:30");
+	struct milestone_rule ms = { "update", { -1, DUR_WORKDAYS } };
+	struct tl_rule r = simple_rule(*state, &ms, false);
+	struct tl_event ev[] = {
+		{ TL_OPENED, cst(2024, 10, 8, 9, 0, 0), NULL },
+		{ TL_CLOSED, cst(2024, 9, 30, 0, 0, 0), NULL },
+	};
+	struct tl_event paused[] = {
+		{ TL_OPENED, cst(2024, 10, 8, 9, 0, 0), NULL },
+		{ TL_PAUSED, cst(2024, 10, 8, 10, 0, 0), NULL },
+	};
+	struct tl_event e;
+	struct tl_deadline dl;
+	char err[256] = "";
+
+	r.name = "kb";
+	/* The working day before Tuesday 10-08 is Monday 09-30. */
+	deadline_ok(&r, 0, ev, 1, &dl);
+	assert_int_equal(dl.status, TL_RUNNING);
+	assert_day(dl.day, "2024-09-30");
+	assert_int_equal(dl.at, cst(2024, 9, 30, 23, 59, 59));
+	assert_false(dl.provisional);
+	/* Before Monday 10-14: Saturday 10-12, a make-up working day. */
+	ev[0].at = cst(2024, 10, 14, 9, 0, 0);
+	deadline_ok(&r, 0, ev, 1, &dl);
+	assert_day(dl.day, "2024-10-12");
+	ms.limit.n = -3;
+	deadline_ok(&r, 0, ev, 1, &dl);
+	assert_day(dl.day, "2024-10-10");	/* 10-12, 10-11, 10-10 */
+	ev[0].at = cst(2024, 10, 8, 9, 0, 0);
+	ms.limit.n = -1;
+
+	/* Closed: on time, or late after the day before. */
+	ev[1].at = cst(2024, 9, 30, 15, 0, 0);
+	deadline_ok(&r, 0, ev, 2, &dl);
+	assert_int_equal(dl.status, TL_DONE);
+	assert_false(dl.late);
+	ev[1].at = cst(2024, 10, 8, 8, 0, 0);
+	deadline_ok(&r, 0, ev, 2, &dl);
+	assert_true(dl.late);
+
+	/* Calendar days: three days before, no roll. */
+	ms.limit.n = -3;
+	ms.limit.unit = DUR_DAYS;
+	deadline_ok(&r, 0, ev, 1, &dl);
+	assert_day(dl.day, "2024-10-05");
+
+	/* Working hours: two office hours before 10:00 on 10-08. */
+	r.cal = hours;
+	ms.limit.n = -2;
+	ms.limit.unit = DUR_WORKHOURS;
+	ev[0].at = cst(2024, 10, 8, 10, 0, 0);
+	deadline_ok(&r, 0, ev, 1, &dl);
+	assert_int_equal(dl.at, cst(2024, 9, 30, 16, 30, 0));
+	assert_day(dl.day, "2024-09-30");
+	r.cal = *state;
+
+	/* Neither paused nor extended. */
+	ms.limit.n = -1;
+	ms.limit.unit = DUR_WORKDAYS;
+	assert_int_equal(tl_check_event(&r, paused, 1, &paused[1], err,
+	    sizeof err), -1);
+	assert_string_equal(err, "rule \"kb\" counts back from its event: "
+	    "its cases cannot be paused");
+	assert_int_equal(tl_deadline(&r, 0, paused, 2, &dl, err, sizeof err),
+	    -1);
+	assert_non_null(strstr(err, "cannot be paused"));
+	r.extension.n = 1;
+	r.max_extensions = 1;
+	e = (struct tl_event){ TL_EXTENDED, paused[1].at, NULL };
+	assert_int_equal(tl_check_event(&r, paused, 1, &e, err, sizeof err),
+	    -1);
+	assert_string_equal(err, "rule \"kb\" counts back from its event: "
+	    "it cannot be extended");
+	e.milestone = "update";
+	assert_int_equal(tl_check_event(&r, paused, 1, &e, err, sizeof err),
+	    -1);
+	/* Out of the span. */
+	ms.limit.n = -5;
+	ms.limit.unit = DUR_DAYS;
+	ev[0].at = cst(1970, 1, 2, 9, 0, 0);
+	assert_int_equal(tl_deadline(&r, 0, ev, 1, &dl, err, sizeof err), -1);
+	calendar_free(hours);
+}
+
 /* Closed while paused: on time, its deadline as if resumed at closing. */
 static void
 test_closed_while_paused(void **state)
@@ -760,7 +932,7 @@ test_deadline_errors(void **state)
 	assert_int_equal(tl_deadline(&work_hours, 0, ev, 1, &dl, err,
 	    sizeof err), -1);
 	assert_string_equal(err, "rule \"deadline\": the limit in workhours "
-	    "is not supported");
+	    "needs a calendar with office_hours");
 	assert_int_equal(tl_deadline(&nocal, 0, ev, 1, &dl, err, sizeof err),
 	    -1);
 	assert_string_equal(err, "rule \"disclosure\" has no calendar");
@@ -778,12 +950,18 @@ test_deadline_errors(void **state)
 	assert_int_equal(tl_deadline(&r, 0, ev, 3, &dl, err, sizeof err), -1);
 	assert_string_equal(err, "event 3 (paused): case is already paused");
 
-	ms.limit.n = -1;
+	/* A limit may count backwards; an extension may not. */
+	ms.limit.n = 1;
 	ms.limit.unit = DUR_WORKDAYS;
-	assert_int_equal(tl_deadline(&work_hours, 0, ev, 1, &dl, err,
+	work_hours.extension.n = -1;
+	work_hours.extension.unit = DUR_WORKDAYS;
+	work_hours.max_extensions = 1;
+	ev[1].kind = TL_EXTENDED;
+	assert_int_equal(tl_deadline(&work_hours, 0, ev, 2, &dl, err,
 	    sizeof err), -1);
-	assert_string_equal(err, "rule \"deadline\": the limit must not be "
-	    "negative");
+	assert_string_equal(err, "rule \"deadline\": the extension must not "
+	    "be negative");
+	work_hours.extension.n = 0;
 	/* 0 workdays: the opening day itself. */
 	ms.limit.n = 0;
 	deadline_ok(&work_hours, 0, ev, 1, &dl);
@@ -900,6 +1078,8 @@ main(void)
 		cmocka_unit_test(test_strict_calendar),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_hours_across_pause),
+		cmocka_unit_test(test_workhours),
+		cmocka_unit_test(test_backwards),
 		cmocka_unit_test(test_closed_while_paused),
 		cmocka_unit_test(test_mixed_units),
 		cmocka_unit_test(test_deadline_errors),
