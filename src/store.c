@@ -117,6 +117,11 @@ task_rec_free_owned(struct task_rec *rec)
 	for (i = 0; i < rec->nassist; i++)
 		free((char *)rec->assist[i]);
 	free((char **)rec->assist);
+	for (i = 0; i < rec->nresponsible; i++)
+		free((char *)rec->responsible[i]);
+	free((char **)rec->responsible);
+	free((char *)rec->section);
+	free((char *)rec->parent);
 	free((char *)rec->due_text);
 	free((char *)rec->repeat);
 	free((char *)rec->policy);

@@ -43,6 +43,15 @@ struct task_rec {
 	const char		 *policy;
 	const char		 *calendar;
 	const char		 *target;	/* NULL */
+	/* Each responsible for their own part ("分别负责"). */
+	const char *const	 *responsible;
+	size_t			  nresponsible;
+	const char		 *section;	/* the plan's heading; NULL */
+	/*
+	 * The key of the recurring task this is an occurrence of (NULL);
+	 * it must be stored already.
+	 */
+	const char		 *parent;
 };
 
 struct sync_stats {
@@ -70,6 +79,7 @@ struct task_row {
 	int64_t		updated_at;
 	int64_t		retired_at;	/* 0: active */
 	int64_t		done_at;	/* 0: not done */
+	int64_t		parent_id;	/* 0: not an occurrence */
 };
 
 enum task_change_kind {
@@ -146,8 +156,9 @@ struct reminder_filter {
  */
 struct task_filter {
 	const char		 *source;	/* NULL: any */
-	const char *const	 *offices;	/* lead or an assisting office
-						   is one of them; NULL: any */
+	const char *const	 *offices;	/* lead, assisting or
+						   responsible office is
+						   one of them; NULL: any */
 	size_t			  noffices;
 	int			  retired;	/* 1 retired only, 0 active only,
 						   -1 either */

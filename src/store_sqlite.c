@@ -173,6 +173,41 @@ static const char *const migrations[] = {
 	"	value TEXT NOT NULL\n"
 	");\n"
 	"ALTER TABLE tasks ADD COLUMN done_at INTEGER;\n",
+
+	/*
+	 * 3: the offices each responsible for their own part of a task
+	 * ("分别负责") and the section of the plan a task comes from; the
+	 * recurring task an occurrence belongs to; per-office completion of
+	 * parts; progress on quantity targets (number and unit parsed from
+	 * the text, which stays in target); closes forced before a minimum
+	 * period; listing reminders by office.
+	 */
+	"ALTER TABLE tasks ADD COLUMN responsible TEXT NOT NULL DEFAULT '[]';\n"
+	"ALTER TABLE tasks ADD COLUMN section TEXT;\n"
+	"ALTER TABLE tasks ADD COLUMN parent_id INTEGER REFERENCES tasks (id);\n"
+	"ALTER TABLE tasks ADD COLUMN target_value REAL;\n"
+	"ALTER TABLE tasks ADD COLUMN target_unit TEXT;\n"
+	"CREATE INDEX tasks_parent ON tasks (parent_id)\n"
+	"    WHERE parent_id IS NOT NULL;\n"
+	"CREATE TABLE task_parts (\n"
+	"	task_id INTEGER NOT NULL REFERENCES tasks (id),\n"
+	"	office TEXT NOT NULL,\n"
+	"	done_at INTEGER,\n"
+	"	note TEXT,\n"
+	"	updated_at INTEGER NOT NULL,\n"
+	"	PRIMARY KEY (task_id, office)\n"
+	");\n"
+	"CREATE TABLE task_progress (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	task_id INTEGER NOT NULL REFERENCES tasks (id),\n"
+	"	office TEXT,\n"
+	"	value REAL NOT NULL,\n"
+	"	note TEXT,\n"
+	"	recorded_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX task_progress_task ON task_progress (task_id, id);\n"
+	"ALTER TABLE case_events ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;\n"
+	"CREATE INDEX reminders_office ON reminders (office, due_at);\n",
 };
 
 #define SCHEMA_LATEST ((int)(sizeof migrations / sizeof migrations[0]))
@@ -225,7 +260,9 @@ enum stmt_id {
 /* The column order task_row_read() expects. */
 #define TASK_COLUMNS \
 	"id, key, source, title, lead, assist, due, due_text, repeat, " \
-	"policy, calendar, target, created_at, updated_at, retired_at, done_at"
+	"policy, calendar, target, created_at, updated_at, retired_at, " \
+	"done_at, responsible, section, parent_id, " \
+	"(SELECT p.key FROM tasks p WHERE p.id = tasks.parent_id)"
 
 /* The column order case_row_read() expects, for "FROM cases c". */
 #define CASE_CLOSED \
@@ -275,12 +312,15 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	[STMT_TASK_INSERT] =
 	    "INSERT INTO tasks (key, source, title, lead, assist, due,"
 	    " due_text, repeat, policy, calendar, target, created_at,"
-	    " updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+	    " updated_at, responsible, section, parent_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
+	    " ?13, ?14, (SELECT id FROM tasks WHERE key = ?15))",
 	[STMT_TASK_UPDATE] =
 	    "UPDATE tasks SET title = ?3, lead = ?4, assist = ?5, due = ?6,"
 	    " due_text = ?7, repeat = ?8, policy = ?9, calendar = ?10,"
-	    " target = ?11, updated_at = ?12, retired_at = NULL"
+	    " target = ?11, updated_at = ?12, retired_at = NULL,"
+	    " responsible = ?13, section = ?14,"
+	    " parent_id = (SELECT id FROM tasks WHERE key = ?15)"
 	    " WHERE key = ?1 AND source = ?2",
 	[STMT_TASK_RETIRE] =
 	    "UPDATE tasks SET retired_at = ?2, updated_at = ?2 WHERE id = ?1",
@@ -393,7 +433,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
 	    " WHERE (?1 IS NULL OR source = ?1)"
 	    " AND (?2 IS NULL OR lead IN (SELECT value FROM json_each(?2))"
 	    " OR EXISTS (SELECT 1 FROM json_each(tasks.assist) a"
-	    " WHERE a.value IN (SELECT value FROM json_each(?2))))"
+	    " WHERE a.value IN (SELECT value FROM json_each(?2)))"
+	    " OR EXISTS (SELECT 1 FROM json_each(tasks.responsible) r"
+	    " WHERE r.value IN (SELECT value FROM json_each(?2))))"
 	    " AND (?3 < 0 OR (retired_at IS NOT NULL) = ?3)"
 	    " AND (?4 < 0 OR (done_at IS NOT NULL) = ?4)"
 	    " AND (?5 IS NULL OR due >= ?5 OR (?7 AND due IS NULL))"
@@ -836,9 +878,12 @@ done:
 	return text;
 }
 
-/* Fills rec->assist from its stored JSON; the row frees what was set. */
+/*
+ * Fills names/n from an office list as stored (JSON); the row frees what
+ * was set.
+ */
 static int
-assist_decode(const char *text, struct task_rec *rec)
+names_decode(const char *text, const char *const **names, size_t *n)
 {
 	json_t *array;
 	char **v;
@@ -856,12 +901,12 @@ assist_decode(const char *text, struct task_rec *rec)
 	}
 	if ((v = calloc(json_array_size(array), sizeof *v)) == NULL)
 		goto done;
-	rec->assist = (const char *const *)v;
+	*names = (const char *const *)v;
 	for (i = 0; i < json_array_size(array); i++) {
 		name = json_string_value(json_array_get(array, i));
 		if (name == NULL || (v[i] = strdup(name)) == NULL)
 			goto done;
-		rec->nassist = i + 1;
+		*n = i + 1;
 	}
 	rc = 0;
 done:
@@ -875,8 +920,9 @@ task_row_read(struct sqlite_store *s, sqlite3_stmt *q, struct task_row *row,
     const char *op)
 {
 	struct task_rec *rec = &row->rec;
-	char *assist;
+	char *assist, *responsible;
 	bool oom = false;
+	int rc = -1;
 
 	memset(row, 0, sizeof *row);
 	row->id = sqlite3_column_int64(q, 0);
@@ -896,18 +942,32 @@ task_row_read(struct sqlite_store *s, sqlite3_stmt *q, struct task_row *row,
 	row->updated_at = sqlite3_column_int64(q, 13);
 	row->retired_at = sqlite3_column_int64(q, 14);	/* NULL reads 0 */
 	row->done_at = sqlite3_column_int64(q, 15);
+	responsible = column_text(q, 16, &oom);
+	rec->section = column_text(q, 17, &oom);
+	row->parent_id = sqlite3_column_int64(q, 18);
+	rec->parent = column_text(q, 19, &oom);
 	if (oom) {
-		free(assist);
-		return fail_oom(s, op);
+		fail_oom(s, op);
+		goto done;
 	}
-	if (assist != NULL && assist_decode(assist, rec) == -1) {
+	if (assist != NULL &&
+	    names_decode(assist, &rec->assist, &rec->nassist) == -1) {
 		store_set_error(&s->store, "sqlite: %s: task %s: assist is "
 		    "not a JSON array of names: %s", op, rec->key, assist);
-		free(assist);
-		return -1;
+		goto done;
 	}
+	if (responsible != NULL && names_decode(responsible,
+	    &rec->responsible, &rec->nresponsible) == -1) {
+		store_set_error(&s->store, "sqlite: %s: task %s: responsible "
+		    "is not a JSON array of names: %s", op, rec->key,
+		    responsible);
+		goto done;
+	}
+	rc = 0;
+done:
 	free(assist);
-	return 0;
+	free(responsible);
+	return rc;
 }
 
 /* The task rows a prepared, bound statement returns. */
@@ -1021,24 +1081,36 @@ due_or_none(int due)
 	return due < 0 ? -1 : due;
 }
 
+static bool
+names_same(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!str_same(a[i], b[i]))
+			return false;
+	return true;
+}
+
 /* Whether the stored task already says what rec says. */
 static bool
 task_same(const struct task_rec *a, const struct task_rec *b)
 {
-	size_t i;
-
 	if (!str_same(a->title, b->title) || !str_same(a->lead, b->lead) ||
 	    due_or_none(a->due) != due_or_none(b->due) ||
 	    !str_same(a->due_text, b->due_text) ||
 	    !str_same(a->repeat, b->repeat) ||
 	    !str_same(a->policy, b->policy) ||
 	    !str_same(a->calendar, b->calendar) ||
-	    !str_same(a->target, b->target) || a->nassist != b->nassist)
+	    !str_same(a->target, b->target) ||
+	    !str_same(a->section, b->section) ||
+	    !str_same(a->parent, b->parent))
 		return false;
-	for (i = 0; i < a->nassist; i++)
-		if (!str_same(a->assist[i], b->assist[i]))
-			return false;
-	return true;
+	return names_same(a->assist, a->nassist, b->assist, b->nassist) &&
+	    names_same(a->responsible, a->nresponsible, b->responsible,
+	    b->nresponsible);
 }
 
 static json_t *
@@ -1053,21 +1125,35 @@ json_time(int64_t t)
 	return t == 0 ? json_null() : json_integer(t);
 }
 
+/* An office list as a JSON array, NULL when out of memory. */
+static json_t *
+names_json(const char *const *names, size_t n)
+{
+	json_t *array;
+	size_t i;
+
+	if ((array = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(array, json_text(names[i])) == -1) {
+			json_decref(array);
+			return NULL;
+		}
+	return array;
+}
+
 /* The stored row as a JSON object, for task_history.old. */
 static char *
 task_snapshot(const struct task_row *row)
 {
 	const struct task_rec *r = &row->rec;
-	json_t *o = NULL, *assist;
+	json_t *o = NULL, *assist, *responsible;
 	char *text = NULL;
-	size_t i;
 
-	if ((assist = json_array()) == NULL)
-		return NULL;
-	for (i = 0; i < r->nassist; i++)
-		if (json_array_append_new(assist,
-		    json_text(r->assist[i])) == -1)
-			goto done;
+	assist = names_json(r->assist, r->nassist);
+	responsible = names_json(r->responsible, r->nresponsible);
+	if (assist == NULL || responsible == NULL)
+		goto done;
 	/* The _new setters take the value, also when they fail. */
 	if ((o = json_object()) == NULL ||
 	    json_object_set_new(o, "id", json_integer(row->id)) == -1 ||
@@ -1076,6 +1162,9 @@ task_snapshot(const struct task_row *row)
 	    json_object_set_new(o, "title", json_text(r->title)) == -1 ||
 	    json_object_set_new(o, "lead", json_text(r->lead)) == -1 ||
 	    json_object_set(o, "assist", assist) == -1 ||
+	    json_object_set(o, "responsible", responsible) == -1 ||
+	    json_object_set_new(o, "section", json_text(r->section)) == -1 ||
+	    json_object_set_new(o, "parent", json_text(r->parent)) == -1 ||
 	    json_object_set_new(o, "due", r->due < 0 ? json_null() :
 	    json_integer(r->due)) == -1 ||
 	    json_object_set_new(o, "due_text", json_text(r->due_text)) == -1 ||
@@ -1095,6 +1184,7 @@ task_snapshot(const struct task_row *row)
 done:
 	json_decref(o);
 	json_decref(assist);
+	json_decref(responsible);
 	return text;
 }
 
@@ -1124,13 +1214,15 @@ task_write(struct sqlite_store *s, enum stmt_id id, const char *source,
     const struct task_rec *rec, int64_t now)
 {
 	sqlite3_stmt *q;
-	char *assist;
+	char *assist, *responsible = NULL;
 	int rc = -1;
 
-	if ((assist = assist_encode(rec->assist, rec->nassist)) == NULL) {
-		store_set_error(&s->store, "sqlite: tasks_sync: %s: assisting "
-		    "offices must be UTF-8 names", rec->key);
-		return -1;
+	if ((assist = assist_encode(rec->assist, rec->nassist)) == NULL ||
+	    (responsible = assist_encode(rec->responsible,
+	    rec->nresponsible)) == NULL) {
+		store_set_error(&s->store, "sqlite: tasks_sync: %s: offices "
+		    "must be UTF-8 names", rec->key);
+		goto done;
 	}
 	if ((q = stmt_get(s, id, "tasks_sync")) == NULL)
 		goto done;
@@ -1146,7 +1238,10 @@ task_write(struct sqlite_store *s, enum stmt_id id, const char *source,
 	    bind_text(q, 9, rec->policy) != SQLITE_OK ||
 	    bind_text(q, 10, rec->calendar) != SQLITE_OK ||
 	    bind_text(q, 11, rec->target) != SQLITE_OK ||
-	    sqlite3_bind_int64(q, 12, now) != SQLITE_OK) {
+	    sqlite3_bind_int64(q, 12, now) != SQLITE_OK ||
+	    bind_text(q, 13, responsible) != SQLITE_OK ||
+	    bind_text(q, 14, rec->section) != SQLITE_OK ||
+	    bind_text(q, 15, rec->parent) != SQLITE_OK) {
 		fail(s, "tasks_sync", rec->key);
 		stmt_done(q);
 		goto done;
@@ -1154,6 +1249,7 @@ task_write(struct sqlite_store *s, enum stmt_id id, const char *source,
 	rc = stmt_run(s, q, "tasks_sync", rec->key);
 done:
 	free(assist);
+	free(responsible);
 	return rc;
 }
 

@@ -22,7 +22,7 @@
 #include "store.h"
 #include "sync.h"
 
-#define SCHEMA_LATEST 2
+#define SCHEMA_LATEST 3
 #define T1 1704153600	/* 2024-01-02T00:00:00Z */
 #define T2 (T1 + 86400)
 #define T3 (T2 + 86400)
@@ -1953,6 +1953,66 @@ test_tasks_find(void **state)
 	assert_found(f->st, &flt, "");
 }
 
+/* Responsible offices, section and the parent of an occurrence (v3). */
+static void
+test_task_parts_fields(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const cities[] = { "太原市局", "大同市局" };
+	static const char *const one_city[] = { "太原市局" };
+	struct task_rec recs[2];
+	struct task_filter flt;
+	struct sync_stats stats;
+	struct task_row *t;
+	struct task_change *ch;
+	size_t n;
+
+	recs[0] = task("nx", "按季度公开");
+	recs[0].repeat = "quarterly +15 days";
+	recs[1] = task("nx@2024-04-15", "按季度公开");
+	recs[1].due = DUE_2024_12_31;
+	recs[1].responsible = cities;
+	recs[1].nresponsible = 2;
+	recs[1].section = "(二)加强智慧监管能力建设";
+	recs[1].parent = "nx";
+	assert_int_equal(ops()->tasks_sync(f->st, "config", recs, 2, T1,
+	    &stats), 0);
+	t = get_task(f->st, "nx@2024-04-15");
+	assert_non_null(t);
+	assert_int_equal(t->rec.nresponsible, 2);
+	assert_string_equal(t->rec.responsible[1], "大同市局");
+	assert_string_equal(t->rec.section, "(二)加强智慧监管能力建设");
+	assert_string_equal(t->rec.parent, "nx");
+	assert_true(t->parent_id > 0);
+	task_rows_free(t, 1);
+	t = get_task(f->st, "nx");
+	assert_null(t->rec.parent);
+	assert_int_equal(t->parent_id, 0);
+	assert_int_equal(t->rec.nresponsible, 0);
+	task_rows_free(t, 1);
+
+	/* A responsible office finds the task; a changed list is history. */
+	memset(&flt, 0, sizeof flt);
+	flt.retired = -1;
+	flt.done = -1;
+	flt.due_min = INT_MIN;
+	flt.due_max = INT_MAX;
+	flt.offices = one_city;
+	flt.noffices = 1;
+	assert_found(f->st, &flt, "nx@2024-04-15");
+	recs[1].nresponsible = 1;
+	assert_int_equal(ops()->tasks_sync(f->st, "config", recs, 2, T2,
+	    &stats), 0);
+	assert_int_equal(stats.changed, 1);
+	assert_int_equal(ops()->task_history(f->st, "nx@2024-04-15", &ch, &n),
+	    0);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(ch[1].old, "\"responsible\":[\"太原市局\","
+	    "\"大同市局\"]"));
+	assert_non_null(strstr(ch[1].old, "\"parent\":\"nx\""));
+	task_changes_free(ch, n);
+}
+
 int
 main(void)
 {
@@ -2009,6 +2069,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_task_add,
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_task_done_history,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_task_parts_fields,
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_tasks_find,
 		    setup_store, teardown),
