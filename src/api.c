@@ -29,7 +29,15 @@
  *    the future; 404 for an unknown item or route; 405 for a known path
  *    with another method; 409 for conflicts (api_cases.c, api_tasks.c);
  *    422 for an unknown office, rule, policy or milestone.  Nothing is
- *    stored on error.
+ *    stored on error.  When the store fails: 507 when the database or
+ *    the disk is full, 503 with "Retry-After: 1" when the database is
+ *    locked by another process past the busy timeout, else 500; the
+ *    message names the cause ("database or disk is full"), and is
+ *    logged.
+ *  - Limits: headers (with the request line) over 64 KiB get libevent's
+ *    HTML 400 page; a connection is closed after 30 s without a byte
+ *    either way (a request cut short gets no answer).  libevent 2.1 has no
+ *    limit on connections: RLIMIT_NOFILE bounds them.
  *  - Times are written as local ISO instants with offset
  *    ("2024-10-23T23:59:59+08:00"); "at" and "opened_at" take
  *    "YYYY-MM-DD" (local midnight) or an instant, never after now.
@@ -75,9 +83,11 @@
 
 /* evhttp's own limit: the largest body of any route, and its headers. */
 #define BODY_HARD_MAX		(API_IMPORT_BODY_MAX + 64 * 1024)
+#define HEADERS_MAX		(64 * 1024)	/* request line and headers */
 #define CONN_TIMEOUT		30		/* seconds idle */
 #define TOKEN_MIN_LEN		16
 #define FUTURE_SLACK		300	/* seconds "at" may be ahead */
+#define RETRY_AFTER_BUSY	1	/* seconds, with a 503 */
 
 struct token {
 	char		*token;
@@ -145,6 +155,7 @@ reason(int code)
 	case 413: return "Payload Too Large";
 	case 422: return "Unprocessable Entity";
 	case 503: return "Service Unavailable";
+	case 507: return "Insufficient Storage";
 	default: return "Internal Server Error";
 	}
 }
@@ -203,16 +214,31 @@ api_fail_set(struct api_failure *f, int code, const char *field,
 
 	f->code = code;
 	f->row = 0;
+	f->retry_after = 0;
 	snprintf(f->field, sizeof f->field, "%s", field != NULL ? field : "");
 	va_start(ap, fmt);
 	vsnprintf(f->msg, sizeof f->msg, fmt, ap);
 	va_end(ap);
 }
 
+/* The store's failure as the client should see it: theirs to retry? */
 void
 api_fail_store(struct api_failure *f, struct store *st)
 {
-	api_fail_set(f, 500, NULL, "%s", store_error(st));
+	switch (store_errclass(st)) {
+	case STORE_EFULL:
+		api_fail_set(f, 507, NULL, "database or disk is full; nothing "
+		    "was stored (%s)", store_error(st));
+		break;
+	case STORE_EBUSY:
+		api_fail_set(f, 503, NULL, "the database is busy; nothing was "
+		    "stored, try again (%s)", store_error(st));
+		f->retry_after = RETRY_AFTER_BUSY;
+		break;
+	default:
+		api_fail_set(f, 500, NULL, "%s", store_error(st));
+		break;
+	}
 }
 
 void
@@ -220,8 +246,15 @@ api_reply_failure(struct api_request *r, const struct api_failure *f)
 {
 	json_t *obj;
 
-	if (f->code == 500)
+	if (f->code >= 500)
 		log_err(&r->d->log, "api: %s", f->msg);
+	if (f->retry_after > 0) {
+		char secs[16];
+
+		snprintf(secs, sizeof secs, "%d", f->retry_after);
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev),
+		    "Retry-After", secs);
+	}
 	if ((obj = json_pack("{s:s}", "error", f->msg)) != NULL) {
 		if (f->field[0] != '\0')
 			json_object_set_new(obj, "field",
@@ -360,41 +393,55 @@ api_query(struct api_request *r, const char *const *known, api_param_fn fn,
 /* Request bodies. */
 
 json_t *
-api_read_body(struct api_request *r, bool allow_empty)
+api_body_parse(const void *data, size_t len, size_t max, bool allow_empty,
+    struct api_failure *f)
 {
-	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
-	size_t len = evbuffer_get_length(in), max = API_BODY_MAX;
-	unsigned char *data;
 	json_error_t jerr;
 	json_t *obj;
-	char msg[300];
 
-	if (r->route != NULL && r->route->body_max != 0)
-		max = r->route->body_max;
 	if (len > max) {
-		snprintf(msg, sizeof msg, "body over %zu bytes", max);
-		api_reply_error(r, 413, NULL, msg);
+		api_fail_set(f, 413, NULL, "body over %zu bytes", max);
 		return NULL;
 	}
-	if (len == 0 && allow_empty)
-		return json_object();
-	if ((data = evbuffer_pullup(in, -1)) == NULL && len > 0) {
-		api_reply_error(r, 500, NULL, "out of memory");
-		return NULL;
+	if (len == 0 && allow_empty) {
+		if ((obj = json_object()) == NULL)
+			api_fail_set(f, 500, NULL, "out of memory");
+		return obj;
 	}
-	obj = json_loadb((const char *)data, len, JSON_REJECT_DUPLICATES,
+	obj = json_loadb(data != NULL ? data : "", len, JSON_REJECT_DUPLICATES,
 	    &jerr);
 	if (obj == NULL) {
-		snprintf(msg, sizeof msg, "malformed JSON: %s (line %d, "
+		api_fail_set(f, 400, NULL, "malformed JSON: %s (line %d, "
 		    "column %d)", jerr.text, jerr.line, jerr.column);
-		api_reply_error(r, 400, NULL, msg);
 		return NULL;
 	}
 	if (!json_is_object(obj)) {
 		json_decref(obj);
-		api_reply_error(r, 400, NULL, "expected a JSON object");
+		api_fail_set(f, 400, NULL, "expected a JSON object");
 		return NULL;
 	}
+	return obj;
+}
+
+json_t *
+api_read_body(struct api_request *r, bool allow_empty)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+	size_t len = evbuffer_get_length(in), max = API_BODY_MAX;
+	unsigned char *data = NULL;
+	struct api_failure f;
+	json_t *obj;
+
+	if (r->route != NULL && r->route->body_max != 0)
+		max = r->route->body_max;
+	/* Not copied into one piece before its size is checked. */
+	if (len > 0 && len <= max &&
+	    (data = evbuffer_pullup(in, -1)) == NULL) {
+		api_reply_error(r, 500, NULL, "out of memory");
+		return NULL;
+	}
+	if ((obj = api_body_parse(data, len, max, allow_empty, &f)) == NULL)
+		api_reply_failure(r, &f);
 	return obj;
 }
 
@@ -912,6 +959,7 @@ listener_init(struct api *api, struct listener *l, const char *name,
 		return -1;
 	}
 	evhttp_set_max_body_size(l->http, BODY_HARD_MAX);
+	evhttp_set_max_headers_size(l->http, HEADERS_MAX);
 	evhttp_set_timeout(l->http, CONN_TIMEOUT);
 	/* Let the client read the 413 before the connection closes. */
 	evhttp_set_flags(l->http, EVHTTP_SERVER_LINGERING_CLOSE);
@@ -1005,7 +1053,12 @@ unix_socket(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	umask(mask);
-	if (chmod(path, 0660) == -1 || listen(fd, 128) == -1 ||
+	/*
+	 * A full backlog refuses unix connections at once (EAGAIN), where
+	 * TCP would retry: let a burst of clients wait (capped by
+	 * net.core.somaxconn).
+	 */
+	if (chmod(path, 0660) == -1 || listen(fd, SOMAXCONN) == -1 ||
 	    evutil_make_socket_nonblocking(fd) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		evutil_closesocket(fd);

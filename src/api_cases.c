@@ -12,6 +12,13 @@
  *    (idempotent) when rule, office and title agree; otherwise 409.
  *  - In /v1/reminders, from and to as dates are whole days, both
  *    included.
+ *  - opened_at may be in the future only for a rule counted backwards
+ *    (a negative limit): it is then the scheduled event's instant.
+ *  - A close before a milestone's minimum period is over is refused with
+ *    409 naming the day the minimum ends, unless {"force": true,
+ *    "reason": "..."}: the reason is stored as the event's note and the
+ *    event as forced.  A forced close that is not early is recorded as
+ *    a plain close (forced false) with the reason as note.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +39,7 @@
 #include "log.h"
 #include "parse.h"
 #include "reminder.h"
+#include "replan.h"
 #include "store.h"
 #include "timelimit.h"
 
@@ -81,6 +89,8 @@ static const struct api_field event_fields[] = {
 	{ "at", false, 64, FIELD_STRING },
 	{ "milestone", false, 200, FIELD_STRING },
 	{ "note", false, NOTE_MAX, FIELD_STRING },
+	{ "force", false, 0, FIELD_BOOL },
+	{ "reason", false, NOTE_MAX, FIELD_STRING },
 	{ NULL, false, 0, FIELD_STRING },
 };
 
@@ -127,11 +137,12 @@ events_json(const struct case_event_rec *evs, size_t n)
 
 	for (i = 0; arr != NULL && i < n; i++) {
 		json_array_append_new(arr, json_pack(
-		    "{s:s, s:o, s:o, s:o, s:o}",
+		    "{s:s, s:o, s:o, s:o, s:b, s:o}",
 		    "kind", tl_event_kind_str(evs[i].kind),
 		    "at", api_json_instant(evs[i].at),
 		    "milestone", api_json_str_or_null(evs[i].milestone),
 		    "note", api_json_str_or_null(evs[i].note),
+		    "forced", evs[i].forced,
 		    "recorded_at", api_json_instant(evs[i].recorded_at)));
 	}
 	return arr;
@@ -215,6 +226,42 @@ milestones_json(const struct rule_conf *rc, const struct case_event_rec *evs,
 }
 
 /* The case as GET /v1/cases/REF shows it, or NULL with f set. */
+/*
+ * "provisional": whether a running milestone's deadline falls in (or was
+ * counted through) a year the rule's calendar does not cover (replan.h).
+ */
+static void
+case_provisional_set(const struct config *cf, const struct case_row *c,
+    const struct case_event_rec *evs, size_t n, json_t *obj)
+{
+	struct provisional p;
+
+	json_object_set_new(obj, "provisional",
+	    json_boolean(replan_case_provisional(cf, c, evs, n, &p)));
+}
+
+/* The same for a case of a listing, whose events are read for it. */
+static int
+case_provisional_load(struct api_request *r, const struct case_row *c,
+    json_t *obj, struct api_failure *f)
+{
+	struct store *st = r->d->store;
+	struct case_event_rec *evs = NULL;
+	size_t n = 0;
+
+	if (obj == NULL) {
+		api_fail_set(f, 500, NULL, "out of memory");
+		return -1;
+	}
+	if (st->ops->case_events(st, c->id, &evs, &n) == -1) {
+		api_fail_store(f, st);
+		return -1;
+	}
+	case_provisional_set(r->d->config, c, evs, n, obj);
+	case_events_free(evs, n);
+	return 0;
+}
+
 static json_t *
 case_json(struct api_request *r, int64_t id, struct api_failure *f)
 {
@@ -246,6 +293,7 @@ case_json(struct api_request *r, int64_t id, struct api_failure *f)
 		api_fail_set(f, 500, NULL, "out of memory");
 		goto out;
 	}
+	case_provisional_set(r->d->config, c, evs, n, obj);
 	if (rc != NULL)
 		json_object_set_new(obj, "milestones",
 		    milestones_json(rc, evs, n));
@@ -300,10 +348,33 @@ case_same(struct api_request *r, int64_t id, const struct case_rec *rec,
 	return rc;
 }
 
-/* Validates a POST /v1/cases body into rec and *opened_at. */
+/* Whether a milestone of the rule is counted back from a scheduled event. */
+static bool
+rule_counts_back(const struct rule_conf *rc)
+{
+	for (size_t m = 0; m < rc->rule.nmilestones; m++)
+		if (rc->rule.milestones[m].limit.n < 0)
+			return true;
+	return false;
+}
+
+/* A scheduled event's instant: unlike api_parse_at, it may be ahead. */
 static int
-case_input(struct api_request *r, json_t *body, struct case_rec *rec,
-    int64_t *opened_at, struct api_failure *f)
+event_instant(const char *s, const char *field, int64_t *t,
+    struct api_failure *f)
+{
+	if (instant_parse(s, t) == -1) {
+		api_fail_set(f, 400, field, "expected \"YYYY-MM-DD\" or an "
+		    "instant such as \"2024-10-23T09:30:00+08:00\", got "
+		    "\"%s\"", s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+api_case_input(const struct api_input *in, json_t *body,
+    struct case_rec *rec, int64_t *opened_at, struct api_failure *f)
 {
 	const struct office_conf *oc;
 	const char *at;
@@ -313,27 +384,29 @@ case_input(struct api_request *r, json_t *body, struct case_rec *rec,
 	rec->ref = api_field_str(body, "ref");
 	rec->rule = api_field_str(body, "rule");
 	rec->title = api_field_str(body, "title");
-	if (config_rule(r->d->config, rec->rule) == NULL) {
+	if (config_rule(in->cf, rec->rule) == NULL) {
 		api_fail_set(f, 422, "rule", "unknown rule \"%s\"", rec->rule);
 		return -1;
 	}
-	if ((oc = config_office(r->d->config, api_field_str(body, "office")))
-	    == NULL) {
+	if ((oc = config_office(in->cf, api_field_str(body, "office"))) ==
+	    NULL) {
 		api_fail_set(f, 422, "office", "unknown office \"%s\"",
 		    api_field_str(body, "office"));
 		return -1;
 	}
 	rec->office = oc->name;		/* aliases are stored by name */
-	*opened_at = r->now;
-	if ((at = api_field_str(body, "opened_at")) != NULL &&
-	    api_parse_at(at, "opened_at", r->now, opened_at, f) == -1)
-		return -1;
-	return 0;
+	*opened_at = in->now;
+	if ((at = api_field_str(body, "opened_at")) == NULL)
+		return 0;
+	if (rule_counts_back(config_rule(in->cf, rec->rule)))
+		return event_instant(at, "opened_at", opened_at, f);
+	return api_parse_at(at, "opened_at", in->now, opened_at, f);
 }
 
 static void
 post_cases(struct api_request *r)
 {
+	struct api_input in = { r->d->config, NULL, 0, r->now };
 	struct store *st = r->d->store;
 	struct case_rec rec;
 	struct api_failure f;
@@ -343,7 +416,7 @@ post_cases(struct api_request *r)
 
 	if ((body = api_read_body(r, false)) == NULL)
 		return;
-	if (case_input(r, body, &rec, &opened_at, &f) == -1)
+	if (api_case_input(&in, body, &rec, &opened_at, &f) == -1)
 		goto fail;
 	if (api_txn_begin(r, &f) == -1)
 		goto fail;
@@ -504,7 +577,7 @@ get_cases(struct api_request *r)
 	struct store *st = r->d->store;
 	struct case_row *rows = NULL;
 	struct api_failure f;
-	json_t *arr = NULL;
+	json_t *arr = NULL, *sum;
 	int64_t deadline, opened;
 	size_t n = 0, i, count = 0;
 
@@ -525,8 +598,12 @@ get_cases(struct api_request *r)
 			continue;
 		if (case_times(r, &rows[i], &opened, &deadline, &f) == -1)
 			goto fail;
-		json_array_append_new(arr, case_summary_json(&rows[i], opened,
-		    deadline));
+		sum = case_summary_json(&rows[i], opened, deadline);
+		if (case_provisional_load(r, &rows[i], sum, &f) == -1) {
+			json_decref(sum);
+			goto fail;
+		}
+		json_array_append_new(arr, sum);
 		count++;
 	}
 	case_rows_free(rows, n);
@@ -558,10 +635,74 @@ check_milestone(const struct rule_conf *rc, const struct tl_event *ev,
 	return 0;
 }
 
+/*
+ * A close before the minimum period: refused (409) unless forced; *early
+ * tells whether it was.
+ */
+static int
+check_minimum(const struct rule_conf *rc, const struct tl_event *tl,
+    size_t n, const struct tl_event *ev, bool force, bool *early,
+    struct api_failure *f)
+{
+	char err[256];
+	int rc_early;
+
+	*early = false;
+	if ((rc_early = tl_close_too_early(&rc->rule, tl, n, ev, err,
+	    sizeof err)) == -1) {
+		api_fail_set(f, 409, NULL, "%s", err);
+		return -1;
+	}
+	if (rc_early == 1 && !force) {
+		api_fail_set(f, 409, "force", "%s", err);
+		return -1;
+	}
+	*early = rc_early == 1;
+	return 0;
+}
+
+/*
+ * "force" and "reason" (close only): the reason is required with force
+ * and becomes the event's note.
+ */
+static int
+force_input(json_t *body, enum tl_event_kind kind, bool *force,
+    const char **note, struct api_failure *f)
+{
+	const char *reason = api_field_str(body, "reason");
+	json_t *v = json_object_get(body, "force");
+
+	*force = json_is_true(v);
+	if (v == NULL && reason == NULL)
+		return 0;
+	if (kind != TL_CLOSED) {
+		api_fail_set(f, 400, v != NULL ? "force" : "reason", "\"%s\" "
+		    "applies to a close only", v != NULL ? "force" : "reason");
+		return -1;
+	}
+	if (*force && reason == NULL) {
+		api_fail_set(f, 422, "reason", "a forced close needs a "
+		    "\"reason\"");
+		return -1;
+	}
+	if (!*force) {
+		api_fail_set(f, 400, "reason", "\"reason\" goes with "
+		    "\"force\": true");
+		return -1;
+	}
+	if (*note != NULL) {
+		api_fail_set(f, 400, "note", "a forced close takes \"reason\", "
+		    "not \"note\"");
+		return -1;
+	}
+	*note = reason;
+	return 0;
+}
+
 /* Whether the rules let ev follow the case's stored events. */
 static int
 check_event(struct api_request *r, int64_t id, const struct tl_event *ev,
-    struct api_failure *f)
+    bool force, bool *early, struct api_failure *f)
 {
 	struct store *st = r->d->store;
 	const struct rule_conf *rc;
@@ -593,6 +734,8 @@ check_event(struct api_request *r, int64_t id, const struct tl_event *ev,
 		    "%s", err);
 		goto out;
 	}
+	if (check_minimum(rc, tl, n, ev, force, early, f) == -1)
+		goto out;
 	rv = 0;
 out:
 	free(tl);
@@ -602,33 +745,51 @@ out:
 }
 
 /* POST /v1/cases/REF/{extend,pause,resume,close}. */
+int
+api_case_event_input(const struct api_input *in, json_t *body,
+    enum tl_event_kind kind, struct tl_event *ev, const char **note,
+    struct api_failure *f)
+{
+	const char *at;
+
+	ev->kind = kind;
+	ev->at = in->now;
+	ev->milestone = NULL;
+	*note = NULL;
+	if (api_check_fields(body, event_fields, f) == -1)
+		return -1;
+	if ((at = api_field_str(body, "at")) != NULL &&
+	    api_parse_at(at, "at", in->now, &ev->at, f) == -1)
+		return -1;
+	ev->milestone = api_field_str(body, "milestone");
+	*note = api_field_str(body, "note");
+	return 0;
+}
+
 static void
 case_event(struct api_request *r, enum tl_event_kind kind)
 {
+	struct api_input in = { r->d->config, NULL, 0, r->now };
 	struct store *st = r->d->store;
-	struct tl_event ev = { kind, r->now, NULL };
+	struct tl_event ev;
 	struct api_failure f;
-	const char *at;
-	bool txn = false;
+	const char *note;
+	bool txn = false, force, early;
 	json_t *body;
 	int64_t id;
 
 	if ((body = api_read_body(r, true)) == NULL)
 		return;
-	if (api_check_fields(body, event_fields, &f) == -1)
+	if (api_case_event_input(&in, body, kind, &ev, &note, &f) == -1 ||
+	    force_input(body, kind, &force, &note, &f) == -1)
 		goto fail;
-	if ((at = api_field_str(body, "at")) != NULL &&
-	    api_parse_at(at, "at", r->now, &ev.at, &f) == -1)
-		goto fail;
-	ev.milestone = api_field_str(body, "milestone");
 	if (api_txn_begin(r, &f) == -1)
 		goto fail;
 	txn = true;
 	if ((id = case_from_path(r, &f)) == 0 ||
-	    check_event(r, id, &ev, &f) == -1)
+	    check_event(r, id, &ev, force, &early, &f) == -1)
 		goto fail;
-	if (st->ops->case_event_add(st, id, &ev, api_field_str(body, "note"),
-	    r->now) == -1) {
+	if (st->ops->case_event_add(st, id, &ev, note, early, r->now) == -1) {
 		api_fail_store(&f, st);
 		goto fail;
 	}
@@ -636,9 +797,10 @@ case_event(struct api_request *r, enum tl_event_kind kind)
 		txn = false;
 		goto fail;
 	}
-	log_info(&r->d->log, "api: case \"%s\": %s%s%s", r->args[0],
+	log_info(&r->d->log, "api: case \"%s\": %s%s%s%s", r->args[0],
 	    tl_event_kind_str(kind), ev.milestone != NULL ? " " : "",
-	    ev.milestone != NULL ? ev.milestone : "");
+	    ev.milestone != NULL ? ev.milestone : "",
+	    early ? " (forced before the minimum period)" : "");
 	json_decref(body);
 	api_replan(r, ITEM_CASE, id);
 	reply_case(r, 200, id);

@@ -22,12 +22,17 @@
 #include <jansson.h>
 
 #include "reminder.h"
+#include "timelimit.h"
 
 struct api;
 struct calendar;
 struct config;
 struct duban;
 struct task_row;
+struct task_rec;
+struct case_rec;
+struct office_row;
+struct tl_event;
 struct evbuffer;
 struct store;
 
@@ -77,6 +82,7 @@ struct api_failure {
 	char		 field[64];	/* "": none */
 	char		 msg[512];
 	long long	 row;		/* of an import; 0: none */
+	int		 retry_after;	/* seconds, a Retry-After; 0: none */
 };
 
 enum api_field_type {
@@ -116,6 +122,12 @@ json_t *api_json_day_or_null(int day);		/* -1: null */
 
 /* Request input. */
 /*
+ * Request body bytes as a JSON object: 413 over max bytes, 400 when not
+ * JSON or not an object; an empty body is {} when allow_empty.
+ */
+json_t *api_body_parse(const void *data, size_t len, size_t max,
+    bool allow_empty, struct api_failure *);
+/*
  * The body as a JSON object (at most the route's body_max bytes); an empty
  * body is {} when allow_empty.  NULL after a reply.
  */
@@ -148,6 +160,70 @@ int api_txn_begin(struct api_request *, struct api_failure *);
 int api_txn_commit(struct api_request *, struct api_failure *);
 /* After a change is committed: replans the item, logs a failure. */
 void api_replan(struct api_request *, enum item_type, int64_t id);
+
+/*
+ * Validation of request bodies: a route's body (api_body_parse'd) into
+ * what its handler stores, or -1 with f set (4xx; 500 only when out of
+ * memory).  The handlers call these; they need no request and no store,
+ * only what api_input holds (tests/fuzz/fuzz_api.c calls them too).
+ */
+struct api_input {
+	const struct config	*cf;
+	struct office_row	*rows;	/* offices the store knows, for names */
+	size_t			 n;
+	int64_t			 now;
+};
+
+/*
+ * POST /v1/tasks into rec (strings borrowed from body; free rec->assist
+ * and rec->responsible).
+ */
+int api_task_input(const struct api_input *, json_t *body,
+    struct task_rec *rec, struct api_failure *);
+/*
+ * POST /v1/tasks/KEY/done (done) or /reopen: *at is the "at" given (else
+ * now, and *at_given false).
+ */
+int api_task_mark_input(const struct api_input *, json_t *body, bool done,
+    int64_t *at, bool *at_given, struct api_failure *);
+
+/* The names of unknown offices and the rows that have them. */
+struct api_unknown {
+	json_t	*offices;
+	json_t	*rows;
+	bool	 lead;		/* a lead among them */
+};
+
+/* POST /v1/import, validated (api_import_free it, also after -1). */
+struct api_import {
+	const char		*plan;
+	char			*source;	/* "import:<plan>" */
+	bool			 dry_run;
+	bool			 create_offices;
+	struct task_rec		*recs;
+	char			**keys;
+	const char		***assist;
+	const char		***responsible;
+	size_t			 n;
+	const struct api_input	*known;
+	struct api_unknown	 unknown;
+};
+/* im zeroed by the caller. */
+int api_import_input(const struct api_input *, json_t *body,
+    struct api_import *im, struct api_failure *);
+void api_import_free(struct api_import *);
+
+/* POST /v1/cases into rec (strings borrowed) and *opened_at. */
+int api_case_input(const struct api_input *, json_t *body,
+    struct case_rec *rec, int64_t *opened_at, struct api_failure *);
+/*
+ * POST /v1/cases/REF/extend|pause|resume|close into ev (kind given;
+ * milestone borrowed) and *note (NULL: none).  Whether the event may
+ * follow the case's events is checked against the store later.
+ */
+int api_case_event_input(const struct api_input *, json_t *body,
+    enum tl_event_kind kind, struct tl_event *ev, const char **note,
+    struct api_failure *);
 
 /* Tasks (api_tasks.c), also for the report. */
 /* The task's calendar, or the config's default one; NULL when none. */

@@ -10,8 +10,14 @@
  *    are cases whose rule is gone from the config).  A task counts for its
  *    lead office, a case for its office, by the office's name when the
  *    config knows it (aliases fold into it), else as stored.
+ *  - A task with parts ("分别负责") also counts one item per part for
+ *    the part's office, by the part's own done_at (a part not recorded
+ *    done counts as done when the task is) against the task's deadline;
+ *    the total counts parts as items too.
  *  - office= (name or alias) narrows the report to that office; the total
  *    is then that office's.
+ *  - "progress" lists the report's tasks that have a target (of the
+ *    office's lead with office=), by due date, with their latest progress.
  *  - /metrics answers text/plain in the Prometheus text format 0.0.4; it
  *    needs a read token on TCP.  503 when the store does not answer.
  */
@@ -28,9 +34,12 @@
 #include "config.h"
 #include "date.h"
 #include "duband.h"
+#include "log.h"
 #include "metrics.h"
+#include "replan.h"
 #include "report.h"
 #include "store.h"
+#include "target.h"
 #include "timelimit.h"
 
 static void get_report(struct api_request *);
@@ -125,6 +134,46 @@ items_add(struct items *it, const struct report_query *q,
 	return 0;
 }
 
+/* When office's part of a task was done: as recorded, else the task's. */
+static int64_t
+part_done_at(const struct task_row *t, const struct task_part *rec,
+    size_t nrec, const char *office)
+{
+	for (size_t i = 0; i < nrec; i++)
+		if (strcmp(rec[i].office, office) == 0 && rec[i].done_at != 0)
+			return rec[i].done_at;
+	return t->done_at;
+}
+
+/* One item per part of the task, like the task's own item. */
+static int
+part_items(struct api_request *r, const struct report_query *q,
+    const struct task_row *t, const struct report_item *task_item,
+    struct items *it, struct api_failure *f)
+{
+	struct store *st = r->d->store;
+	const char *parts[REPLAN_PARTS_MAX];
+	struct report_item item = *task_item;
+	struct task_part *rec = NULL;
+	size_t nparts, nrec = 0;
+	int rc = 0;
+
+	if ((nparts = replan_task_parts(r->d->config, &t->rec, parts)) == 0)
+		return 0;
+	if (st->ops->task_parts(st, t->id, &rec, &nrec) == -1) {
+		api_fail_store(f, st);
+		return -1;
+	}
+	for (size_t i = 0; i < nparts && rc == 0; i++) {
+		item.office = parts[i];
+		item.done_at = part_done_at(t, rec, nrec, parts[i]);
+		if ((rc = items_add(it, q, &item)) == -1)
+			api_fail_set(f, 500, NULL, "out of memory");
+	}
+	task_parts_free(rec, nrec);
+	return rc;
+}
+
 /* Tasks due in the period. */
 static int
 task_items(struct api_request *r, const struct report_query *q,
@@ -144,6 +193,8 @@ task_items(struct api_request *r, const struct report_query *q,
 			api_fail_set(f, 500, NULL, "out of memory");
 			return -1;
 		}
+		if (part_items(r, q, &rows[i], &item, it, f) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -230,6 +281,48 @@ report_json(const struct report_query *q, const struct report *rep)
 	    "offices", offices, "total", counts_json(&rep->total));
 }
 
+/*
+ * Adds "progress": the report's tasks that have a target, by due date,
+ * with their latest progress ("7/12家"; null when none reported).
+ */
+static json_t *
+report_progress_add(struct api_request *r, const struct report_query *q,
+    json_t *report, const struct task_row *tasks, size_t n)
+{
+	struct store *st = r->d->store;
+	struct task_progress_rec *p;
+	json_t *list = json_array();
+	char text[1100];
+	size_t np;
+
+	for (size_t i = 0; report != NULL && list != NULL && i < n; i++) {
+		if (tasks[i].rec.target == NULL || (q->office != NULL &&
+		    strcmp(q->office, office_of(r->d->config,
+		    tasks[i].rec.lead)) != 0))
+			continue;
+		if (st->ops->task_progress(st, tasks[i].id, &p, &np) == -1) {
+			log_warn(&r->d->log, "api: report: %s",
+			    store_error(st));
+			np = 0;
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, "
+		    "s:o, s:o}", "key", tasks[i].rec.key,
+		    "title", tasks[i].rec.title, "lead", tasks[i].rec.lead,
+		    "target", tasks[i].rec.target,
+		    "progress", np > 0 ? json_real(p[np - 1].value) :
+		    json_null(),
+		    "progress_text", np > 0 ? json_string(target_progress_text(
+		    p[np - 1].value, tasks[i].rec.target, text, sizeof text)) :
+		    json_null()));
+		task_progress_free(p, np);
+	}
+	if (report != NULL)
+		json_object_set_new(report, "progress", list);
+	else
+		json_decref(list);
+	return report;
+}
+
 static void
 get_report(struct api_request *r)
 {
@@ -261,7 +354,8 @@ get_report(struct api_request *r)
 		api_fail_set(&f, 500, NULL, "out of memory");
 		goto fail;
 	}
-	api_reply_json(r, 200, report_json(&q, &rep));
+	api_reply_json(r, 200, report_progress_add(r, &q,
+	    report_json(&q, &rep), tasks, ntasks));
 	goto out;
 fail:
 	api_reply_failure(r, &f);

@@ -3,6 +3,14 @@
  * doc/api.md describes each endpoint).
  *
  * User-visible decisions:
+ *  - Parts ("分别负责"): done/reopen with "office" mark that office's
+ *    part (an office with no part of the task: 422 on "office"); done
+ *    again keeps the first time unless "at" is given (200, as for tasks).
+ *    The task is done, at the latest part's time, when every part is;
+ *    reopening a part reopens the task.  Without "office" the whole task
+ *    is done (every open part with it, at the same time) or reopened
+ *    (every part with it).  "note" needs "office" (400 on "note", as
+ *    for a field the request does not take).
  *  - A task's deadline is the end of its due day (deadline_time); its
  *    status is retired, done, overdue (now past the deadline) or open, in
  *    that order.  "late" is whether it was done after the deadline (null
@@ -46,9 +54,11 @@
 #include "config.h"
 #include "duband.h"
 #include "log.h"
+#include "replan.h"
 #include "report.h"
 #include "schedule.h"
 #include "store.h"
+#include "target.h"
 
 #define KEY_MAX		200
 #define NAME_MAX_LEN	200
@@ -63,6 +73,8 @@ static void get_task(struct api_request *);
 static void post_task_done(struct api_request *);
 static void post_task_reopen(struct api_request *);
 static void post_import(struct api_request *);
+static void get_task_progress(struct api_request *);
+static void post_task_progress(struct api_request *);
 
 const struct api_route api_task_routes[] = {
 	{ EVHTTP_REQ_GET, "/v1/offices", SCOPE_READ, false, 0, get_offices },
@@ -73,6 +85,10 @@ const struct api_route api_task_routes[] = {
 	    post_task_done },
 	{ EVHTTP_REQ_POST, "/v1/tasks/*/reopen", SCOPE_WRITE, false, 0,
 	    post_task_reopen },
+	{ EVHTTP_REQ_GET, "/v1/tasks/*/progress", SCOPE_READ, false, 0,
+	    get_task_progress },
+	{ EVHTTP_REQ_POST, "/v1/tasks/*/progress", SCOPE_WRITE, false, 0,
+	    post_task_progress },
 	{ EVHTTP_REQ_POST, "/v1/import", SCOPE_WRITE, false,
 	    API_IMPORT_BODY_MAX, post_import },
 	{ 0, NULL, SCOPE_OPEN, false, 0, NULL },
@@ -83,6 +99,8 @@ static const struct api_field task_fields[] = {
 	{ "title", true, TITLE_MAX, FIELD_STRING },
 	{ "lead", true, NAME_MAX_LEN, FIELD_STRING },
 	{ "assist", false, NAME_MAX_LEN, FIELD_STRINGS },
+	{ "responsible", false, NAME_MAX_LEN, FIELD_STRINGS },
+	{ "section", false, TEXT_MAX, FIELD_STRING_NULL },
 	{ "due", true, 10, FIELD_STRING },
 	{ "due_text", false, TEXT_MAX, FIELD_STRING_NULL },
 	{ "target", false, TEXT_MAX, FIELD_STRING_NULL },
@@ -92,10 +110,13 @@ static const struct api_field task_fields[] = {
 
 static const struct api_field done_fields[] = {
 	{ "at", false, 64, FIELD_STRING },
+	{ "office", false, NAME_MAX_LEN, FIELD_STRING },
+	{ "note", false, TEXT_MAX, FIELD_STRING },
 	{ NULL, false, 0, FIELD_STRING },
 };
 
-static const struct api_field no_fields[] = {
+static const struct api_field reopen_fields[] = {
+	{ "office", false, NAME_MAX_LEN, FIELD_STRING },
 	{ NULL, false, 0, FIELD_STRING },
 };
 
@@ -112,6 +133,8 @@ static const struct api_field import_task_fields[] = {
 	{ "title", true, TITLE_MAX, FIELD_STRING },
 	{ "lead", true, NAME_MAX_LEN, FIELD_STRING },
 	{ "assist", false, NAME_MAX_LEN, FIELD_STRINGS },
+	{ "responsible", false, NAME_MAX_LEN, FIELD_STRINGS },
+	{ "section", false, TEXT_MAX, FIELD_STRING_NULL },
 	{ "due", false, 10, FIELD_STRING_NULL },
 	{ "due_text", false, TEXT_MAX, FIELD_STRING_NULL },
 	{ "target", false, TEXT_MAX, FIELD_STRING_NULL },
@@ -162,22 +185,18 @@ get_offices(struct api_request *r)
 }
 
 /*
- * The offices the store knows (config offices and created ones), for
- * checking names; free with office_rows_free.
+ * What the body checks need: the config, now and the offices the store
+ * knows (config offices and created ones); free k->rows with
+ * office_rows_free.
  */
-struct known_offices {
-	const struct config	*cf;
-	struct office_row	*rows;
-	size_t			 n;
-};
-
 static int
-known_load(struct api_request *r, struct known_offices *k,
+known_load(struct api_request *r, struct api_input *k,
     struct api_failure *f)
 {
 	struct store *st = r->d->store;
 
 	k->cf = r->d->config;
+	k->now = r->now;
 	if (st->ops->offices(st, &k->rows, &k->n) == -1) {
 		api_fail_store(f, st);
 		return -1;
@@ -187,7 +206,7 @@ known_load(struct api_request *r, struct known_offices *k,
 
 /* The name to store for an office, or NULL when it is unknown. */
 static const char *
-known_office(const struct known_offices *k, const char *name, bool group)
+known_office(const struct api_input *k, const char *name, bool group)
 {
 	const struct office_conf *oc;
 	const struct group_conf *gc;
@@ -250,19 +269,169 @@ workdays_left(const struct config *cf, const struct task_row *t, int64_t now)
 }
 
 static json_t *
+names_json(const char *const *names, size_t n)
+{
+	json_t *array = json_array();
+
+	for (size_t i = 0; array != NULL && i < n; i++)
+		json_array_append_new(array, json_string(names[i]));
+	return array;
+}
+
+/* An imported task's number in its plan ("3.1" of "plan:3.1"), or null. */
+static json_t *
+task_number(const struct task_rec *rec)
+{
+	const char *colon;
+
+	if (strncmp(rec->source, "import:", 7) != 0 ||
+	    (colon = strchr(rec->key, ':')) == NULL)
+		return json_null();
+	return json_string(colon + 1);
+}
+
+/*
+ * Sets the target's "target_value" and "target_unit" and the latest
+ * "progress" with its "progress_text" ("7/12家"); null when none.
+ */
+static void
+task_progress_set(struct api_request *r, const struct task_row *t,
+    json_t *o)
+{
+	struct store *st = r->d->store;
+	struct task_progress_rec *p = NULL;
+	char unit[TARGET_UNIT_MAX], text[TEXT_MAX + 64];
+	double value;
+	bool number;
+	size_t n = 0;
+
+	number = target_parse(t->rec.target, &value, unit, sizeof unit) == 0;
+	json_object_set_new(o, "target_value", number ? json_real(value) :
+	    json_null());
+	json_object_set_new(o, "target_unit", number && unit[0] != '\0' ?
+	    json_string(unit) : json_null());
+	if (t->rec.target != NULL &&
+	    st->ops->task_progress(st, t->id, &p, &n) == -1)
+		log_warn(&r->d->log, "api: task \"%s\": %s", t->rec.key,
+		    store_error(st));
+	json_object_set_new(o, "progress", n > 0 ? json_real(p[n - 1].value) :
+	    json_null());
+	json_object_set_new(o, "progress_text", n > 0 ?
+	    json_string(target_progress_text(p[n - 1].value, t->rec.target,
+	    text, sizeof text)) : json_null());
+	task_progress_free(p, n);
+}
+
+/*
+ * Parts ("分别负责").  Which offices have parts is the config's
+ * (replan_task_parts); the store records each part's done_at.  A part
+ * recorded nowhere counts as done when the whole task is.
+ */
+struct task_parts_state {
+	const char		*office[REPLAN_PARTS_MAX];
+	size_t			 n;
+	struct task_part	*rec;		/* as recorded */
+	size_t			 nrec;
+};
+
+static int
+parts_load(struct api_request *r, const struct task_row *t,
+    struct task_parts_state *ps)
+{
+	struct store *st = r->d->store;
+
+	ps->rec = NULL;
+	ps->nrec = 0;
+	ps->n = replan_task_parts(r->d->config, &t->rec, ps->office);
+	if (ps->n == 0)
+		return 0;
+	return st->ops->task_parts(st, t->id, &ps->rec, &ps->nrec);
+}
+
+static const struct task_part *
+parts_recorded(const struct task_parts_state *ps, const char *office)
+{
+	for (size_t i = 0; i < ps->nrec; i++)
+		if (strcmp(ps->rec[i].office, office) == 0)
+			return &ps->rec[i];
+	return NULL;
+}
+
+/* When office's part was done (0: open). */
+static int64_t
+part_done_at(const struct task_row *t, const struct task_parts_state *ps,
+    const char *office)
+{
+	const struct task_part *p = parts_recorded(ps, office);
+
+	if (p != NULL && p->done_at != 0)
+		return p->done_at;
+	return t->done_at;
+}
+
+/* "parts", "parts_done" and "parts_total" of a task into o. */
+static void
+task_parts_json(struct api_request *r, const struct task_row *t, json_t *o)
+{
+	struct task_parts_state ps;
+	const struct task_part *p;
+	json_t *arr;
+	int64_t at;
+	size_t done = 0;
+
+	if (parts_load(r, t, &ps) == -1) {
+		log_err(&r->d->log, "%s", store_error(r->d->store));
+		ps.n = 0;
+	}
+	if ((arr = json_array()) == NULL)
+		goto out;
+	for (size_t i = 0; i < ps.n; i++) {
+		p = parts_recorded(&ps, ps.office[i]);
+		if ((at = part_done_at(t, &ps, ps.office[i])) != 0)
+			done++;
+		json_array_append_new(arr, json_pack("{s:s, s:o, s:o}",
+		    "office", ps.office[i],
+		    "done_at", api_json_instant_or_null(at),
+		    "note", api_json_str_or_null(p != NULL ? p->note : NULL)));
+	}
+	json_object_set_new(o, "parts", arr);
+	json_object_set_new(o, "parts_done", json_integer((json_int_t)done));
+	json_object_set_new(o, "parts_total", json_integer((json_int_t)ps.n));
+out:
+	task_parts_free(ps.rec, ps.nrec);
+}
+
+/*
+ * "provisional": an open task due in a year its calendar does not cover
+ * (replan.h).
+ */
+static void
+task_provisional_set(const struct config *cf, const struct task_row *t,
+    json_t *o)
+{
+	struct provisional p;
+
+	json_object_set_new(o, "provisional",
+	    json_boolean(replan_task_provisional(cf, t, &p)));
+}
+
+static json_t *
 task_json(struct api_request *r, const struct task_row *t)
 {
 	const struct config *cf = r->d->config;
 	const struct task_rec *rec = &t->rec;
 	int64_t deadline = api_task_deadline(cf, t);
-	json_t *assist = json_array();
+	json_t *o;
 
-	for (size_t i = 0; assist != NULL && i < rec->nassist; i++)
-		json_array_append_new(assist, json_string(rec->assist[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
-	    "s:s, s:o, s:o, s:o, s:o}",
-	    "key", rec->key, "source", rec->source, "title", rec->title,
-	    "lead", rec->lead, "assist", assist,
+	o = json_pack("{s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o}",
+	    "key", rec->key, "number", task_number(rec), "source", rec->source,
+	    "title", rec->title, "lead", rec->lead,
+	    "assist", names_json(rec->assist, rec->nassist),
+	    "responsible", names_json(rec->responsible, rec->nresponsible),
+	    "section", api_json_str_or_null(rec->section),
+	    "repeat", api_json_str_or_null(rec->repeat),
+	    "parent", api_json_str_or_null(rec->parent),
 	    "due", api_json_day_or_null(rec->due),
 	    "due_text", api_json_str_or_null(rec->due_text),
 	    "target", api_json_str_or_null(rec->target),
@@ -274,6 +443,13 @@ task_json(struct api_request *r, const struct task_row *t)
 	    json_boolean(t->done_at > deadline),
 	    "workdays_left", workdays_left(cf, t, r->now),
 	    "created_at", api_json_instant(t->created_at));
+	if (o != NULL)
+		task_progress_set(r, t, o);
+	if (o != NULL)
+		task_parts_json(r, t, o);
+	if (o != NULL)
+		task_provisional_set(cf, t, o);
+	return o;
 }
 
 /* GET /v1/tasks. */
@@ -548,13 +724,14 @@ generated_key(const char *key)
 }
 
 /*
- * The assisting offices of a body as stored names into *v (strings
- * borrowed); unknown ones fail with 422.
+ * The offices of a body's field (assist, responsible) as stored names into
+ * *v (strings borrowed); unknown ones fail with 422.
  */
 static int
-assist_names(const struct known_offices *k, json_t *arr, const char ***v,
-    size_t *n, struct api_failure *f)
+body_offices(const struct api_input *k, json_t *body, const char *field,
+    const char ***v, size_t *n, struct api_failure *f)
 {
+	json_t *arr = json_object_get(body, field);
 	const char *name;
 	size_t i, cap = json_array_size(arr);
 
@@ -569,7 +746,7 @@ assist_names(const struct known_offices *k, json_t *arr, const char ***v,
 	for (i = 0; i < cap; i++) {
 		name = json_string_value(json_array_get(arr, i));
 		if (((*v)[i] = known_office(k, name, true)) == NULL) {
-			api_fail_set(f, 422, "assist", "unknown office \"%s\"",
+			api_fail_set(f, 422, field, "unknown office \"%s\"",
 			    name);
 			return -1;
 		}
@@ -578,13 +755,11 @@ assist_names(const struct known_offices *k, json_t *arr, const char ***v,
 	return 0;
 }
 
-/* Validates a POST /v1/tasks body into rec (assist allocated). */
-static int
-task_input(struct api_request *r, json_t *body,
-    const struct known_offices *k, struct task_rec *rec,
-    struct api_failure *f)
+int
+api_task_input(const struct api_input *k, json_t *body,
+    struct task_rec *rec, struct api_failure *f)
 {
-	const char **assist = NULL;
+	const char **assist = NULL, **responsible = NULL;
 	const char *s;
 
 	memset(rec, 0, sizeof *rec);
@@ -595,6 +770,7 @@ task_input(struct api_request *r, json_t *body,
 	rec->title = api_field_str(body, "title");
 	rec->due_text = api_field_str(body, "due_text");
 	rec->target = api_field_str(body, "target");
+	rec->section = api_field_str(body, "section");
 	if (rec->key != NULL && generated_key(rec->key)) {
 		api_fail_set(f, 400, "key", "keys \"api-N\" are reserved for "
 		    "generated keys");
@@ -610,17 +786,20 @@ task_input(struct api_request *r, json_t *body,
 		return -1;
 	}
 	if ((s = api_field_str(body, "policy")) != NULL &&
-	    config_policy(r->d->config, s) == NULL) {
+	    config_policy(k->cf, s) == NULL) {
 		api_fail_set(f, 422, "policy", "unknown policy \"%s\"", s);
 		return -1;
 	}
 	rec->policy = s;
-	if (assist_names(k, json_object_get(body, "assist"), &assist,
-	    &rec->nassist, f) == -1) {
+	if (body_offices(k, body, "assist", &assist, &rec->nassist,
+	    f) == -1 || body_offices(k, body, "responsible", &responsible,
+	    &rec->nresponsible, f) == -1) {
 		free(assist);
+		free(responsible);
 		return -1;
 	}
 	rec->assist = assist;
+	rec->responsible = responsible;
 	return 0;
 }
 
@@ -628,9 +807,9 @@ static void
 post_tasks(struct api_request *r)
 {
 	struct store *st = r->d->store;
-	struct known_offices k = { NULL, NULL, 0 };
+	struct api_input k = { .rows = NULL };
 	struct task_row *t = NULL;
-	struct task_rec rec = { .assist = NULL };
+	struct task_rec rec = { .assist = NULL, .responsible = NULL };
 	struct api_failure f;
 	bool existed = false, txn = false;
 	int64_t id = 0;
@@ -638,7 +817,7 @@ post_tasks(struct api_request *r)
 
 	if ((body = api_read_body(r, false)) == NULL)
 		return;
-	if (known_load(r, &k, &f) == -1 || task_input(r, body, &k, &rec,
+	if (known_load(r, &k, &f) == -1 || api_task_input(&k, body, &rec,
 	    &f) == -1 || api_txn_begin(r, &f) == -1)
 		goto fail;
 	txn = true;
@@ -675,33 +854,149 @@ fail:
 out:
 	task_rows_free(t, t != NULL ? 1 : 0);
 	free((void *)rec.assist);
+	free((void *)rec.responsible);
 	office_rows_free(k.rows, k.n);
 	json_decref(body);
 }
 
 /* POST /v1/tasks/KEY/done and /reopen. */
 
+int
+api_task_mark_input(const struct api_input *in, json_t *body, bool done,
+    int64_t *at, bool *at_given, struct api_failure *f)
+{
+	const char *s;
+
+	*at = done ? in->now : 0;
+	*at_given = false;
+	if (api_check_fields(body, done ? done_fields : reopen_fields,
+	    f) == -1)
+		return -1;
+	if (!done || (s = api_field_str(body, "at")) == NULL)
+		return 0;
+	*at_given = true;
+	return api_parse_at(s, "at", in->now, at, f);
+}
+
+/*
+ * done or reopen of one office's part; the task follows: done (at the
+ * last part's time) when every part is, open again when one is reopened.
+ */
+static int
+part_mark(struct api_request *r, const struct task_row *t, json_t *body,
+    bool done, int64_t at, bool at_given, struct api_failure *f)
+{
+	const struct config *cf = r->d->config;
+	struct store *st = r->d->store;
+	const char *name = api_field_str(body, "office"), *office = NULL;
+	const char *note = api_field_str(body, "note");
+	const struct office_conf *oc;
+	const struct task_part *p;
+	struct task_parts_state ps;
+	int64_t task_at = 0, part_at;
+	bool all = true;
+	int rc = -1;
+
+	if (name == NULL) {
+		api_fail_set(f, 400, "note", "a note goes with an office's "
+		    "part: \"office\" is missing");
+		return -1;
+	}
+	oc = config_office(cf, name);
+	if (parts_load(r, t, &ps) == -1) {
+		api_fail_store(f, st);
+		goto out;
+	}
+	for (size_t i = 0; i < ps.n && office == NULL; i++)
+		if (strcmp(ps.office[i], oc != NULL ? oc->name : name) == 0)
+			office = ps.office[i];
+	if (office == NULL) {
+		api_fail_set(f, 422, "office", "\"%s\" has no part of task "
+		    "\"%s\"", name, t->rec.key);
+		goto out;
+	}
+	p = parts_recorded(&ps, office);
+	/* done again without "at" keeps the first time. */
+	if (done && !at_given && part_done_at(t, &ps, office) != 0)
+		at = part_done_at(t, &ps, office);
+	if (note == NULL && p != NULL)
+		note = p->note;
+	if (st->ops->task_part_set(st, t->id, office, at, note,
+	    r->now) == -1) {
+		api_fail_store(f, st);
+		goto out;
+	}
+	if (p == NULL || p->done_at != at)
+		log_info(&r->d->log, "api: task \"%s\": the part of \"%s\" "
+		    "%s", t->rec.key, office, done ? "done" : "reopened");
+	for (size_t i = 0; i < ps.n && all; i++) {
+		part_at = ps.office[i] == office ? at :
+		    part_done_at(t, &ps, ps.office[i]);
+		if (part_at == 0)
+			all = false;
+		else if (part_at > task_at)
+			task_at = part_at;
+	}
+	if (!all)
+		task_at = 0;
+	if (st->ops->task_set_done(st, t->rec.key, task_at, r->now) == -1) {
+		api_fail_store(f, st);
+		goto out;
+	}
+	if (task_at != t->done_at)
+		log_info(&r->d->log, "api: task \"%s\" %s", t->rec.key,
+		    task_at != 0 ? "done" : "reopened");
+	rc = 0;
+out:
+	task_parts_free(ps.rec, ps.nrec);
+	return rc;
+}
+
+/*
+ * The whole task done (at) or reopened (0): every open part is done at
+ * that time, or every part is reopened (notes stay).
+ */
+static int
+parts_mark_all(struct api_request *r, const struct task_row *t, int64_t at,
+    struct api_failure *f)
+{
+	struct store *st = r->d->store;
+	struct task_parts_state ps;
+	const struct task_part *p;
+	int rc = 0;
+
+	if (parts_load(r, t, &ps) == -1) {
+		api_fail_store(f, st);
+		return -1;
+	}
+	for (size_t i = 0; i < ps.n && rc == 0; i++) {
+		p = parts_recorded(&ps, ps.office[i]);
+		if ((at != 0) == (p != NULL && p->done_at != 0))
+			continue;	/* done already, or open already */
+		rc = st->ops->task_part_set(st, t->id, ps.office[i], at,
+		    p != NULL ? p->note : NULL, r->now);
+	}
+	if (rc == -1)
+		api_fail_store(f, st);
+	task_parts_free(ps.rec, ps.nrec);
+	return rc;
+}
+
 static void
 task_mark(struct api_request *r, bool done)
 {
+	struct api_input in = { r->d->config, NULL, 0, r->now };
 	struct store *st = r->d->store;
 	struct task_row *t = NULL;
 	struct api_failure f;
-	const char *at_s = NULL;
 	int64_t at = 0;
-	bool txn = false, changed;
+	bool txn = false, changed, at_given;
 	json_t *body;
 
 	if ((body = api_read_body(r, true)) == NULL)
 		return;
-	if (api_check_fields(body, done ? done_fields : no_fields, &f) == -1)
+	if (api_task_mark_input(&in, body, done, &at, &at_given, &f) == -1)
 		goto fail;
-	if (done) {
-		at = r->now;
-		if ((at_s = api_field_str(body, "at")) != NULL &&
-		    api_parse_at(at_s, "at", r->now, &at, &f) == -1)
-			goto fail;
-	}
 	if (api_txn_begin(r, &f) == -1)
 		goto fail;
 	txn = true;
@@ -712,14 +1007,24 @@ task_mark(struct api_request *r, bool done)
 		    t->rec.key);
 		goto fail;
 	}
+	if (json_object_get(body, "office") != NULL ||
+	    json_object_get(body, "note") != NULL) {
+		changed = false;	/* part_mark logs */
+		if (part_mark(r, t, body, done, at, at_given, &f) == -1)
+			goto fail;
+		goto commit;
+	}
 	/* done again without "at" keeps the first time. */
-	if (done && t->done_at != 0 && at_s == NULL)
+	if (done && t->done_at != 0 && !at_given)
 		at = t->done_at;
 	changed = t->done_at != at;
 	if (st->ops->task_set_done(st, t->rec.key, at, r->now) == -1) {
 		api_fail_store(&f, st);
 		goto fail;
 	}
+	if (parts_mark_all(r, t, at, &f) == -1)
+		goto fail;
+commit:
 	if (api_txn_commit(r, &f) == -1) {
 		txn = false;
 		goto fail;
@@ -753,13 +1058,6 @@ post_task_reopen(struct api_request *r)
 
 /* POST /v1/import. */
 
-/* The names of unknown offices and the rows that have them. */
-struct unknown {
-	json_t	*offices;
-	json_t	*rows;
-	bool	 lead;		/* a lead among them */
-};
-
 static bool
 json_strings_have(json_t *arr, const char *s)
 {
@@ -775,7 +1073,7 @@ json_strings_have(json_t *arr, const char *s)
 
 /* Notes an unknown office; false when out of memory. */
 static bool
-unknown_add(struct unknown *u, const char *name, json_int_t row, bool lead)
+unknown_add(struct api_unknown *u, const char *name, json_int_t row, bool lead)
 {
 	size_t n = json_array_size(u->rows);
 
@@ -789,31 +1087,22 @@ unknown_add(struct unknown *u, const char *name, json_int_t row, bool lead)
 	return true;
 }
 
-struct import {
-	const char		*plan;
-	char			*source;	/* "import:<plan>" */
-	bool			 dry_run;
-	bool			 create_offices;
-	struct task_rec		*recs;
-	char			**keys;
-	const char		***assist;
-	size_t			 n;
-	struct known_offices	 known;
-	struct unknown		 unknown;
-};
-
-static void
-import_free(struct import *im)
+void
+api_import_free(struct api_import *im)
 {
 	for (size_t i = 0; i < im->n; i++) {
-		free(im->keys[i]);
-		free(im->assist[i]);
+		if (im->keys != NULL)
+			free(im->keys[i]);
+		if (im->assist != NULL)
+			free(im->assist[i]);
+		if (im->responsible != NULL)
+			free(im->responsible[i]);
 	}
 	free(im->recs);
 	free(im->keys);
 	free(im->assist);
+	free(im->responsible);
 	free(im->source);
-	office_rows_free(im->known.rows, im->known.n);
 	json_decref(im->unknown.offices);
 	json_decref(im->unknown.rows);
 }
@@ -847,11 +1136,11 @@ number_normalize(json_t *task)
  * unknown (noted); NULL with f set on error.
  */
 static const char *
-import_office(struct import *im, const char *name, json_int_t row,
+import_office(struct api_import *im, const char *name, json_int_t row,
     bool lead, struct api_failure *f)
 {
 	/* A group may lead: each member is responsible for its part. */
-	const char *known = known_office(&im->known, name, true);
+	const char *known = known_office(im->known, name, true);
 
 	if (known != NULL)
 		return known;
@@ -862,15 +1151,37 @@ import_office(struct import *im, const char *name, json_int_t row,
 	return name;		/* kept as written if created */
 }
 
+/* The offices of a task's field into *v (allocated), as import_office. */
+static int
+import_offices(struct api_import *im, json_t *task, const char *field,
+    json_int_t row, const char ***v, size_t *n, struct api_failure *f)
+{
+	json_t *names = json_object_get(task, field);
+	size_t j;
+
+	*n = 0;
+	if (json_array_size(names) == 0)
+		return 0;
+	if ((*v = calloc(json_array_size(names), sizeof **v)) == NULL) {
+		api_fail_set(f, 500, NULL, "out of memory");
+		return -1;
+	}
+	for (j = 0; j < json_array_size(names); j++) {
+		if (((*v)[j] = import_office(im, json_string_value(
+		    json_array_get(names, j)), row, false, f)) == NULL)
+			return -1;
+		*n = j + 1;
+	}
+	return 0;
+}
+
 /* One task of the body into im->recs[i]. */
 static int
-import_task(struct import *im, size_t i, json_t *task, struct api_failure *f)
+import_task(struct api_import *im, size_t i, json_t *task, struct api_failure *f)
 {
 	struct task_rec *rec = &im->recs[i];
 	json_int_t row;
-	json_t *assist;
 	const char *due;
-	size_t j;
 
 	if (!json_is_object(task)) {
 		api_fail_set(f, 400, "tasks", "task %zu is not an object",
@@ -897,6 +1208,7 @@ import_task(struct import *im, size_t i, json_t *task, struct api_failure *f)
 	rec->title = api_field_str(task, "title");
 	rec->due_text = api_field_str(task, "due_text");
 	rec->target = api_field_str(task, "target");
+	rec->section = api_field_str(task, "section");
 	rec->due = -1;
 	if ((due = api_field_str(task, "due")) != NULL &&
 	    api_parse_day(due, "due", &rec->due, f) == -1) {
@@ -906,21 +1218,12 @@ import_task(struct import *im, size_t i, json_t *task, struct api_failure *f)
 	if ((rec->lead = import_office(im, api_field_str(task, "lead"), row,
 	    true, f)) == NULL)
 		return -1;
-	assist = json_object_get(task, "assist");
-	if (json_array_size(assist) == 0)
-		return 0;
-	if ((im->assist[i] = calloc(json_array_size(assist),
-	    sizeof *im->assist[i])) == NULL) {
-		api_fail_set(f, 500, NULL, "out of memory");
+	if (import_offices(im, task, "assist", row, &im->assist[i],
+	    &rec->nassist, f) == -1 || import_offices(im, task, "responsible",
+	    row, &im->responsible[i], &rec->nresponsible, f) == -1)
 		return -1;
-	}
-	for (j = 0; j < json_array_size(assist); j++) {
-		if ((im->assist[i][j] = import_office(im, json_string_value(
-		    json_array_get(assist, j)), row, false, f)) == NULL)
-			return -1;
-	}
 	rec->assist = im->assist[i];
-	rec->nassist = j;
+	rec->responsible = im->responsible[i];
 	return 0;
 }
 
@@ -934,7 +1237,7 @@ key_compare(const void *a, const void *b)
 
 /* Two tasks with one number: 400 naming the second's row. */
 static int
-import_duplicates(struct import *im, json_t *tasks, struct api_failure *f)
+import_duplicates(struct api_import *im, json_t *tasks, struct api_failure *f)
 {
 	struct task_rec *sorted;
 	size_t i, j;
@@ -963,10 +1266,9 @@ import_duplicates(struct import *im, json_t *tasks, struct api_failure *f)
 	return 0;
 }
 
-/* Validates the body into im. */
-static int
-import_input(struct api_request *r, json_t *body, struct import *im,
-    struct api_failure *f)
+int
+api_import_input(const struct api_input *in, json_t *body,
+    struct api_import *im, struct api_failure *f)
 {
 	json_t *tasks, *v;
 	size_t i;
@@ -986,14 +1288,15 @@ import_input(struct api_request *r, json_t *body, struct import *im,
 	im->recs = calloc(im->n + 1, sizeof *im->recs);
 	im->keys = calloc(im->n + 1, sizeof *im->keys);
 	im->assist = calloc(im->n + 1, sizeof *im->assist);
+	im->responsible = calloc(im->n + 1, sizeof *im->responsible);
 	if (im->source == NULL || im->recs == NULL || im->keys == NULL ||
-	    im->assist == NULL || im->unknown.offices == NULL ||
+	    im->assist == NULL || im->responsible == NULL ||
+	    im->unknown.offices == NULL ||
 	    im->unknown.rows == NULL) {
 		api_fail_set(f, 500, NULL, "out of memory");
 		return -1;
 	}
-	if (known_load(r, &im->known, f) == -1)
-		return -1;
+	im->known = in;
 	json_array_foreach(tasks, i, v) {
 		if (import_task(im, i, v, f) == -1)
 			return -1;
@@ -1003,7 +1306,7 @@ import_input(struct api_request *r, json_t *body, struct import *im,
 
 /* 422 with every unknown office and the rows that name them. */
 static void
-reply_unknown(struct api_request *r, struct import *im)
+reply_unknown(struct api_request *r, struct api_import *im)
 {
 	json_t *obj = json_pack("{s:s, s:s, s:O, s:O}",
 	    "error", "unknown offices",
@@ -1015,7 +1318,7 @@ reply_unknown(struct api_request *r, struct import *im)
 
 /* Puts the unknown offices into the store's table. */
 static int
-import_create_offices(struct api_request *r, struct import *im,
+import_create_offices(struct api_request *r, struct api_import *im,
     struct api_failure *f)
 {
 	struct store *st = r->d->store;
@@ -1040,7 +1343,7 @@ import_changed(const struct sync_stats *s)
 }
 
 static void
-import_log(struct api_request *r, const struct import *im,
+import_log(struct api_request *r, const struct api_import *im,
     const struct sync_stats *s)
 {
 	log_info(&r->d->log, "api: import \"%s\"%s: %d added, %d changed, "
@@ -1054,7 +1357,8 @@ static void
 post_import(struct api_request *r)
 {
 	struct store *st = r->d->store;
-	struct import im;
+	struct api_input known = { .rows = NULL };
+	struct api_import im;
 	struct sync_stats stats;
 	struct api_failure f;
 	bool txn = false;
@@ -1064,7 +1368,8 @@ post_import(struct api_request *r)
 	memset(&stats, 0, sizeof stats);
 	if ((body = api_read_body(r, false)) == NULL)
 		return;
-	if (import_input(r, body, &im, &f) == -1)
+	if (known_load(r, &known, &f) == -1 ||
+	    api_import_input(&known, body, &im, &f) == -1)
 		goto fail;
 	if (json_array_size(im.unknown.offices) > 0 && !im.create_offices) {
 		reply_unknown(r, &im);
@@ -1103,6 +1408,164 @@ fail:
 		st->ops->rollback(st);
 	api_reply_failure(r, &f);
 out:
-	import_free(&im);
+	api_import_free(&im);
+	office_rows_free(known.rows, known.n);
+	json_decref(body);
+}
+
+/* Progress on targets: GET and POST /v1/tasks/KEY/progress. */
+
+static const struct api_field progress_fields[] = {
+	{ "note", false, TEXT_MAX, FIELD_STRING_NULL },
+	{ "office", false, NAME_MAX_LEN, FIELD_STRING_NULL },
+	{ NULL, false, 0, FIELD_STRING },
+};
+
+/* "value": a finite number >= 0 (JSON has no NaN; the check is cheap). */
+static int
+progress_value(json_t *body, double *value, struct api_failure *f)
+{
+	json_t *v = json_object_get(body, "value");
+
+	if (v == NULL) {
+		api_fail_set(f, 400, "value", "\"value\" is required");
+		return -1;
+	}
+	if (!json_is_number(v)) {
+		api_fail_set(f, 400, "value", "\"value\" must be a number");
+		return -1;
+	}
+	*value = json_number_value(v);
+	if (!(*value >= 0) || *value > 1e15) {
+		api_fail_set(f, 422, "value", "\"value\" must be a number from "
+		    "0 to 1e15");
+		return -1;
+	}
+	return 0;
+}
+
+/* The body's value, note and office (stored name), or -1 with f set. */
+static int
+progress_input(const struct api_input *k, json_t *body, double *value,
+    const char **note, const char **office, struct api_failure *f)
+{
+	json_t *rest;
+	const char *s;
+	int rc;
+
+	/* "value" is a number, which api_check_fields does not know. */
+	if ((rest = json_copy(body)) == NULL) {
+		api_fail_set(f, 500, NULL, "out of memory");
+		return -1;
+	}
+	json_object_del(rest, "value");
+	rc = api_check_fields(rest, progress_fields, f);
+	json_decref(rest);
+	if (rc == -1 || progress_value(body, value, f) == -1)
+		return -1;
+	*note = api_field_str(body, "note");
+	*office = NULL;
+	if ((s = api_field_str(body, "office")) != NULL &&
+	    (*office = known_office(k, s, false)) == NULL) {
+		api_fail_set(f, 422, "office", "unknown office \"%s\"", s);
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *
+progress_json(const struct task_row *t, const struct task_progress_rec *p,
+    size_t n)
+{
+	char text[TEXT_MAX + 64];
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(arr, json_pack("{s:o, s:f, s:s, s:o, "
+		    "s:o}", "at", api_json_instant(p[i].recorded_at),
+		    "value", p[i].value,
+		    "text", target_progress_text(p[i].value, t->rec.target,
+		    text, sizeof text),
+		    "office", api_json_str_or_null(p[i].office),
+		    "note", api_json_str_or_null(p[i].note)));
+	return arr;
+}
+
+static void
+get_task_progress(struct api_request *r)
+{
+	static const char *const params[] = { NULL };
+	struct store *st = r->d->store;
+	struct task_progress_rec *p = NULL;
+	struct task_row *t = NULL;
+	struct api_failure f;
+	size_t n = 0;
+
+	if (api_query(r, params, NULL, NULL, &f) == -1 ||
+	    (t = task_from_path(r, &f)) == NULL) {
+		api_reply_failure(r, &f);
+		return;
+	}
+	if (st->ops->task_progress(st, t->id, &p, &n) == -1) {
+		api_fail_store(&f, st);
+		api_reply_failure(r, &f);
+	} else
+		api_reply_json(r, 200, json_pack("{s:s, s:o, s:o}",
+		    "key", t->rec.key,
+		    "target", api_json_str_or_null(t->rec.target),
+		    "progress", progress_json(t, p, n)));
+	task_progress_free(p, n);
+	task_rows_free(t, 1);
+}
+
+static void
+post_task_progress(struct api_request *r)
+{
+	struct store *st = r->d->store;
+	struct api_input k = { .rows = NULL };
+	struct task_row *t = NULL;
+	struct api_failure f;
+	const char *note = NULL, *office = NULL;
+	double value = 0;
+	bool txn = false;
+	json_t *body;
+
+	if ((body = api_read_body(r, false)) == NULL)
+		return;
+	if (known_load(r, &k, &f) == -1 || progress_input(&k, body, &value,
+	    &note, &office, &f) == -1 || api_txn_begin(r, &f) == -1)
+		goto fail;
+	txn = true;
+	if ((t = task_from_path(r, &f)) == NULL)
+		goto fail;
+	if (t->retired_at != 0) {
+		api_fail_set(&f, 409, NULL, "task \"%s\" is retired",
+		    t->rec.key);
+		goto fail;
+	}
+	if (t->rec.target == NULL) {
+		api_fail_set(&f, 422, NULL, "task has no target");
+		goto fail;
+	}
+	if (st->ops->task_progress_add(st, t->id, value, office, note,
+	    r->now) == -1) {
+		api_fail_store(&f, st);
+		goto fail;
+	}
+	if (api_txn_commit(r, &f) == -1) {
+		txn = false;
+		goto fail;
+	}
+	log_info(&r->d->log, "api: task \"%s\" progress %g", t->rec.key,
+	    value);
+	reply_task(r, 201, t->rec.key, false);
+	goto out;
+fail:
+	if (txn)
+		st->ops->rollback(st);
+	api_reply_failure(r, &f);
+out:
+	task_rows_free(t, t != NULL ? 1 : 0);
+	office_rows_free(k.rows, k.n);
 	json_decref(body);
 }

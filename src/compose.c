@@ -16,6 +16,7 @@
 #include "render.h"
 #include "replan.h"
 #include "store.h"
+#include "target.h"
 
 /* What one row's render_item borrows from, freed after rendering. */
 struct item_info {
@@ -25,6 +26,7 @@ struct item_info {
 	char			 milestone[128];
 	char			 ack_url[512];
 	char			 failure[256];
+	char			 progress[1100];	/* a target and a number */
 };
 
 static const char *
@@ -139,6 +141,25 @@ describe_failure(struct duban *d, const struct reminder *r,
 	return 0;
 }
 
+/* The task's latest progress as "7/12家", or "" when none. */
+static int
+describe_progress(struct store *st, struct item_info *info)
+{
+	struct task_progress_rec *p = NULL;
+	size_t n = 0;
+
+	info->progress[0] = '\0';
+	if (info->task->rec.target == NULL)
+		return 0;
+	if (st->ops->task_progress(st, info->task->id, &p, &n) == -1)
+		return -1;
+	if (n > 0)
+		target_progress_text(p[n - 1].value, info->task->rec.target,
+		    info->progress, sizeof info->progress);
+	task_progress_free(p, n);
+	return 0;
+}
+
 static int
 describe(struct duban *d, const struct reminder *r, struct item_info *info,
     struct render_item *it)
@@ -167,6 +188,10 @@ describe(struct duban *d, const struct reminder *r, struct item_info *info,
 		it->assist = info->task->rec.assist;
 		it->nassist = info->task->rec.nassist;
 		cal = item_calendar(cf, info->task->rec.calendar);
+		if (describe_progress(st, info) == -1)
+			return -1;
+		it->progress = info->progress[0] != '\0' ? info->progress :
+		    NULL;
 	} else {
 		if (st->ops->case_get(st, r->item_id, &info->kase) == -1)
 			return -1;
@@ -183,6 +208,14 @@ describe(struct duban *d, const struct reminder *r, struct item_info *info,
 	}
 	if (calendar_count_workdays(cal, today, it->deadline_day, &left) >= 0)
 		it->workdays_left = left;
+	if (r->kind == RK_NOTICE) {
+		/* A calendar notice (replan.c): the first affected item. */
+		it->calendar = calendar_name(cal);
+		it->year = day_year(it->deadline_day);
+		it->affected = replan_provisional_count(d, it->calendar,
+		    it->year);
+		return it->affected < 0 ? -1 : 0;
+	}
 	it->provisional = !calendar_year_announced(cal,
 	    day_year(it->deadline_day));
 	if (cf->ack_base_url != NULL && r->kind != RK_FAILURE) {

@@ -41,8 +41,11 @@
  *    type, connect_timeout 1..600 s and timeout 1..3600 s for every type
  *    but stdout, connect_timeout not longer than timeout; format ("post"
  *    or "text") for feishu only.
+ *  - admin_office (top level, optional) names the configured office (or
+ *    an alias of one; not a group) that gets the notices about calendars:
+ *    a year a calendar does not cover (provisional deadlines).
  *  - template "KIND" { file = "PATH" }: KIND is before, due, overdue,
- *    escalation, digest or failure, each at most once in the whole
+ *    escalation, digest, failure or notice, each at most once in the whole
  *    configuration.  The file is read at load (and at every reload): it
  *    must be non-empty UTF-8 text of at most 64 KiB; a leading byte order
  *    mark is dropped.  Its template syntax is render.c's to check.
@@ -66,6 +69,7 @@
 #include "calendar.h"
 #include "date.h"
 #include "errors.h"
+#include "recur.h"
 
 #define INCLUDE_DEPTH_MAX	16
 #define MAX_EXTENSIONS_MAX	100
@@ -116,7 +120,8 @@ static const char *const languages[] = { "zh", "en", NULL };
 
 /* The kinds of message a template file may override (render.h). */
 static const char *const template_kinds[] = {
-	"before", "due", "overdue", "escalation", "digest", "failure", NULL,
+	"before", "due", "overdue", "escalation", "digest", "failure", "notice",
+	NULL,
 };
 
 static const char *const feishu_formats[] = { "post", "text", NULL };
@@ -563,10 +568,14 @@ check_readable(const struct item *it, const char *opt, unsigned idx,
 	return true;
 }
 
-/* A positive duration in workdays, days or hours. */
+/*
+ * A positive duration in workdays, days or hours; in workhours too when
+ * workhours_ok (a policy's offsets: the calendars of the rules and tasks
+ * using the policy must then have office_hours, check_policy_workhours).
+ */
 static bool
 check_duration(const struct item *it, const char *opt, unsigned idx,
-    const char *s, struct duration *d)
+    const char *s, struct duration *d, bool workhours_ok)
 {
 	char err[256];
 
@@ -574,7 +583,7 @@ check_duration(const struct item *it, const char *opt, unsigned idx,
 		item_error(it, opt, idx, "%s: %s", opt, err);
 		return false;
 	}
-	if (d->unit == DUR_WORKHOURS) {
+	if (d->unit == DUR_WORKHOURS && !workhours_ok) {
 		item_error(it, opt, idx, "%s: \"%s\": workhours are not "
 		    "supported yet; use workdays, days or hours", opt, s);
 		return false;
@@ -610,15 +619,40 @@ check_limit(const struct item *it, const char *s, struct duration *d)
 	return true;
 }
 
+/*
+ * A rule's or a milestone's minimum period ("30 days"): positive, any unit
+ * a limit takes; n == 0 when not given.
+ */
+static void
+item_minimum(const struct item *it, struct duration *d)
+{
+	const char *s = cfg_getstr(it->sec, "minimum");
+	char err[256];
+
+	d->n = 0;
+	d->unit = DUR_DAYS;
+	if (s == NULL)
+		return;
+	if (!parse_duration(s, d, err, sizeof err))
+		item_error(it, "minimum", 0, "minimum: %s", err);
+	else if (d->n <= 0)
+		item_error(it, "minimum", 0, "minimum must be positive, got "
+		    "\"%s\"", s);
+	else
+		return;
+	d->n = 0;
+}
+
 /* An optional duration option; n == 0 when not given. */
 static void
-item_duration(const struct item *it, const char *opt, struct duration *d)
+item_duration(const struct item *it, const char *opt, struct duration *d,
+    bool workhours_ok)
 {
 	const char *s = cfg_getstr(it->sec, opt);
 
 	d->n = 0;
 	d->unit = DUR_WORKDAYS;
-	if (s != NULL && !check_duration(it, opt, 0, s, d))
+	if (s != NULL && !check_duration(it, opt, 0, s, d, workhours_ok))
 		d->n = 0;
 }
 
@@ -965,12 +999,13 @@ policy_convert(struct load *ld, const struct item *it)
 	p->before = xcalloc(n, sizeof *p->before);
 	for (unsigned i = 0; i < n; i++) {
 		if (check_duration(it, "before", i,
-		    cfg_getnstr(it->sec, "before", i), &p->before[p->nbefore]))
+		    cfg_getnstr(it->sec, "before", i), &p->before[p->nbefore],
+		    true))
 			p->nbefore++;
 	}
 	p->at_deadline = cfg_getbool(it->sec, "at_deadline");
-	item_duration(it, "overdue_every", &p->overdue_every);
-	item_duration(it, "escalate_after", &p->escalate_after);
+	item_duration(it, "overdue_every", &p->overdue_every, true);
+	item_duration(it, "escalate_after", &p->escalate_after, true);
 	p->notify_assist = cfg_getbool(it->sec, "notify_assist");
 	item_hours(it, "hours", &p->hours);
 	item_keep(ld, K_POLICY, conf->npolicies++, it);
@@ -982,7 +1017,7 @@ rule_milestones(struct load *ld, const struct item *it, struct rule_conf *rc)
 	struct tl_rule *r = &rc->rule;
 	const char *limit = cfg_getstr(it->sec, "limit");
 	unsigned n = cfg_size(it->sec, "milestone");
-	struct duration d;
+	struct duration d, minimum;
 
 	if (limit != NULL && n > 0) {
 		item_error(it, "limit", 0, "a rule has either a limit or "
@@ -1001,9 +1036,12 @@ rule_milestones(struct load *ld, const struct item *it, struct rule_conf *rc)
 		rc->milestone_title = xcalloc(1, sizeof *rc->milestone_title);
 		r->milestones[0].name = xstrdup("deadline");
 		r->milestones[0].limit = d;
+		item_minimum(it, &r->milestones[0].minimum);
 		r->nmilestones = 1;
 		return;
 	}
+	/* A rule's minimum applies to the milestones without their own. */
+	item_minimum(it, &minimum);
 	r->milestones = xcalloc(n, sizeof *r->milestones);
 	rc->milestone_title = xcalloc(n, sizeof *rc->milestone_title);
 	for (unsigned i = 0; i < n; i++) {
@@ -1020,6 +1058,9 @@ rule_milestones(struct load *ld, const struct item *it, struct rule_conf *rc)
 			continue;
 		mr->name = item_title(&m, "milestone");
 		mr->limit = d;
+		item_minimum(&m, &mr->minimum);
+		if (mr->minimum.n == 0)
+			mr->minimum = minimum;
 		rc->milestone_title[r->nmilestones++] = item_str(&m, "title");
 	}
 }
@@ -1049,7 +1090,7 @@ rule_convert(struct load *ld, const struct item *it)
 	item_keep(ld, K_RULE, conf->nrules++, it);
 
 	rule_milestones(ld, it, rc);
-	item_duration(it, "extension", &r->extension);
+	item_duration(it, "extension", &r->extension, false);
 	max = cfg_getint(it->sec, "max_extensions");
 	if (!item_has(it, "max_extensions"))
 		r->max_extensions = r->extension.n > 0 ? 1 : 0;
@@ -1069,6 +1110,17 @@ rule_convert(struct load *ld, const struct item *it)
 	else
 		item_error(it, "roll", 0, "roll: expected \"none\" or "
 		    "\"next-workday\", got \"%s\"", roll);
+}
+
+/* A task's repeat spec (recur.h). */
+static void
+check_repeat(const struct item *it, const char *spec)
+{
+	struct recur r;
+	char err[512];
+
+	if (!recur_parse(spec, &r, err, sizeof err))
+		item_error(it, "repeat", 0, "repeat: %s", err);
 }
 
 static void
@@ -1102,6 +1154,8 @@ task_convert(struct load *ld, const struct item *it)
 		    t->id);
 	if (t->repeat != NULL && t->repeat[0] == '\0')
 		item_error(it, "repeat", 0, "repeat must not be empty");
+	else if (t->repeat != NULL)
+		check_repeat(it, t->repeat);	/* recur: issue 8 */
 	if ((due = cfg_getstr(it->sec, "due")) != NULL) {
 		if (!parse_date(due, &t->due, err, sizeof err))
 			item_error(it, "due", 0, "due: %s", err);
@@ -1458,6 +1512,8 @@ top_settings(struct load *ld)
 			item_error(&it, "ack_base_url", 0, "ack_base_url: %s",
 			    err);
 	}
+	if (top_find(ld, "admin_office", &it))
+		conf->admin_office = item_str(&it, "admin_office");
 	conf->log_level = xstrdup(DEFAULT_LOG_LEVEL);
 	if (top_find(ld, "log_level", &it)) {
 		free(conf->log_level);
@@ -1680,6 +1736,25 @@ check_offices(struct load *ld)
 	}
 }
 
+/* admin_office must be an office (an alias becomes its name), not a group. */
+static void
+check_admin_office(struct load *ld)
+{
+	if (ld->conf->admin_office == NULL)
+		return;
+	/* The file top_find took it from (top_find already reported any
+	   second one). */
+	for (size_t i = 0; i < ld->nfiles; i++) {
+		struct item it = { ld, ld->files[i], ld->files[i]->cfg };
+
+		if (ld->files[i]->ok && item_has(&it, "admin_office")) {
+			check_ref(&it, "admin_office", 0,
+			    &ld->conf->admin_office, REF_OFFICE);
+			return;
+		}
+	}
+}
+
 static ssize_t
 group_index(const struct config *conf, const char *name)
 {
@@ -1774,13 +1849,56 @@ check_rule_workhours(const struct item *it, const struct rule_conf *rc)
 	if (calendar_has_office_hours(r->cal))
 		return;
 	for (size_t m = 0; m < r->nmilestones; m++) {
-		if (r->milestones[m].limit.unit != DUR_WORKHOURS)
+		const struct milestone_rule *mr = &r->milestones[m];
+		bool limit = mr->limit.unit == DUR_WORKHOURS;
+
+		if (!limit && (mr->minimum.n == 0 ||
+		    mr->minimum.unit != DUR_WORKHOURS))
 			continue;
-		item_error(it, "limit", 0, "rule \"%s\": limit \"%d "
-		    "workhours\" needs office_hours on calendar \"%s\"",
-		    r->name, r->milestones[m].limit.n, rc->calendar);
+		item_error(it, limit ? "limit" : "minimum", 0, "rule \"%s\": "
+		    "%s \"%d workhours\" needs office_hours on calendar "
+		    "\"%s\"", r->name, limit ? "limit" : "minimum",
+		    limit ? mr->limit.n : mr->minimum.n, rc->calendar);
 		return;
 	}
+}
+
+/* Whether an offset of the policy counts office hours. */
+static bool
+policy_uses_workhours(const struct policy_conf *p)
+{
+	for (size_t i = 0; i < p->nbefore; i++)
+		if (p->before[i].unit == DUR_WORKHOURS)
+			return true;
+	return (p->overdue_every.n != 0 &&
+	    p->overdue_every.unit == DUR_WORKHOURS) ||
+	    (p->escalate_after.n != 0 &&
+	    p->escalate_after.unit == DUR_WORKHOURS);
+}
+
+/*
+ * A policy counting "N workhours" plans on the calendar of the rule or
+ * task using it (the first policy when none is named), which must have
+ * office_hours.
+ */
+static void
+check_policy_workhours(const struct item *it, const char *policy,
+    const char *calendar)
+{
+	const struct config *conf = it->ld->conf;
+	const struct policy_conf *p = NULL;
+	const struct calendar_conf *cc;
+
+	if (policy != NULL)
+		p = config_policy(conf, policy);
+	else if (conf->npolicies > 0)
+		p = &conf->policies[0];
+	if (p == NULL || !policy_uses_workhours(p) || calendar == NULL ||
+	    (cc = config_calendar(conf, calendar)) == NULL ||
+	    calendar_has_office_hours(cc->cal))
+		return;
+	item_error(it, "policy", 0, "policy \"%s\" counts workhours, but "
+	    "calendar \"%s\" has no office_hours", p->name, calendar);
 }
 
 static void
@@ -1799,6 +1917,7 @@ check_rules(struct load *ld)
 		}
 		if (rc->policy != NULL)
 			check_ref(it, "policy", 0, &rc->policy, REF_POLICY);
+		check_policy_workhours(it, rc->policy, rc->calendar);
 	}
 }
 
@@ -1819,6 +1938,7 @@ check_tasks(struct load *ld)
 		if (t->policy != NULL)
 			check_ref(it, "policy", 0, &t->policy, REF_POLICY);
 		check_calendar_ref(it, &t->calendar);
+		check_policy_workhours(it, t->policy, t->calendar);
 	}
 }
 
@@ -1834,6 +1954,7 @@ check_references(struct load *ld)
 	check_duplicates(ld);
 	check_office_names(ld);
 	check_offices(ld);
+	check_admin_office(ld);
 	check_groups(ld);
 	check_rules(ld);
 	check_tasks(ld);
@@ -2155,6 +2276,7 @@ load_files(struct load *ld, const char *path)
 	cfg_opt_t milestone_opts[] = {
 		CFG_STR("title", NULL, CFGF_NONE),
 		CFG_STR("limit", NULL, CFGF_NONE),
+		CFG_STR("minimum", NULL, CFGF_NONE),
 		CFG_FUNC("include", include_fn),
 		CFG_END()
 	};
@@ -2211,6 +2333,7 @@ load_files(struct load *ld, const char *path)
 		CFG_STR("title", NULL, CFGF_NONE),
 		CFG_STR("limit", NULL, CFGF_NONE),
 		CFG_STR("extension", NULL, CFGF_NONE),
+		CFG_STR("minimum", NULL, CFGF_NONE),
 		CFG_INT("max_extensions", 0, CFGF_NONE),
 		CFG_STR("roll", NULL, CFGF_NONE),
 		CFG_STR("calendar", NULL, CFGF_NONE),
@@ -2244,6 +2367,7 @@ load_files(struct load *ld, const char *path)
 		CFG_STR("listen", NULL, CFGF_NONE),
 		CFG_STR("token_file", NULL, CFGF_NONE),
 		CFG_STR("ack_base_url", NULL, CFGF_NONE),
+		CFG_STR("admin_office", NULL, CFGF_NONE),
 		CFG_STR("log_level", NULL, CFGF_NONE),
 		CFG_STR("deadline_time", NULL, CFGF_NONE),
 		CFG_STR("language", NULL, CFGF_NONE),
@@ -2439,6 +2563,7 @@ config_free(struct config *conf)
 	free(conf->listen);
 	free(conf->token_file);
 	free(conf->ack_base_url);
+	free(conf->admin_office);
 	free(conf->log_level);
 	free(conf->language);
 	free(conf);

@@ -134,6 +134,8 @@ struct config {
 	char			*listen;	/* NULL: no TCP API */
 	char			*token_file;
 	char			*ack_base_url;
+	char			*admin_office;	/* gets calendar notices (an
+						   unannounced year); NULL */
 	char			*log_level;
 	int			 deadline_secs;	/* deadline_time */
 	char			*language;	/* "zh" (default) or "en" */

@@ -6,6 +6,8 @@
  *   calc [--calendar NAME] [--roll] --batch      (queries on stdin)
  *   calc [--calendar NAME] DATETHH:MM '+N workhours'
  *   calc [--year YYYY] --due PHRASE               (a plan's due phrase)
+ *   calc [--calendar NAME] --repeat SPEC --from DATE --count N
+ *                                                  (a recurring duty)
  *
  * Decisions visible to users:
  *  - "+N workhours" needs a calendar with office_hours (--calendar picks
@@ -15,6 +17,10 @@
  *    with no deadline ("尽快") or no year without --year is exit 65.  It
  *    does not need the config's calendars but reads the config like every
  *    calc so that a broken config is still reported.
+ *  - --repeat prints the due days of the first N occurrences due on or
+ *    after DATE (recur.h), one per line; an RRULE's series starts on DATE.
+ *    A spec or DATE that cannot be read is exit 65, a count outside
+ *    1..1000000 exit 64.
  *
  * Arguments are scanned by hand rather than with getopt because "-1 workday"
  * is an amount, not an option.
@@ -31,6 +37,10 @@
 #include "date.h"
 #include "dubanctl.h"
 #include "duephrase.h"
+#include "parse.h"
+#include "recur.h"
+
+#define REPEAT_COUNT_MAX 1000000
 
 struct calc_args {
 	const char	*calendar;
@@ -39,6 +49,9 @@ struct calc_args {
 	bool		 roll;
 	const char	*due;
 	const char	*year;
+	const char	*repeat;
+	const char	*from;
+	const char	*count;
 	char		*pos[2];
 	int		 npos;
 };
@@ -65,6 +78,12 @@ parse_args(int argc, char **argv, struct calc_args *a)
 			a->due = argv[++i];
 		else if (strcmp(argv[i], "--year") == 0 && i + 1 < argc)
 			a->year = argv[++i];
+		else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
+			a->repeat = argv[++i];
+		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+			a->from = argv[++i];
+		else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
+			a->count = argv[++i];
 		else if (strncmp(argv[i], "--", 2) == 0)
 			return -1;
 		else if (a->npos < 2)
@@ -72,6 +91,12 @@ parse_args(int argc, char **argv, struct calc_args *a)
 		else
 			return -1;
 	}
+	if (a->repeat != NULL)
+		return a->from != NULL && a->count != NULL && a->npos == 0 &&
+		    !a->between && !a->batch && !a->roll && a->due == NULL &&
+		    a->year == NULL ? 0 : -1;
+	if (a->from != NULL || a->count != NULL)
+		return -1;
 	if (a->due != NULL)
 		return a->npos == 0 && !a->between && !a->batch ? 0 : -1;
 	if (a->year != NULL)
@@ -182,6 +207,54 @@ calc_due(const struct calc_args *a)
 	return 0;
 }
 
+/* --repeat SPEC --from DATE --count N: the due days of a recurring duty. */
+static int
+calc_repeat(const struct calc_args *a, const struct calendar *cal,
+    struct calc_warnings *w)
+{
+	struct recur r;
+	struct recur_iter it;
+	enum recur_status st = RECUR_OK;
+	char err[512], label[RECUR_LABEL_MAX], buf[DAY_STRLEN], *end;
+	long count;
+	int from, due;
+
+	count = strtol(a->count, &end, 10);
+	if (*end != '\0' || end == a->count || count < 1 ||
+	    count > REPEAT_COUNT_MAX) {
+		fprintf(stderr, "dubanctl: calc: --count: expected a number "
+		    "1..%d, got \"%s\"\n", REPEAT_COUNT_MAX, a->count);
+		return EX_USAGE;
+	}
+	if (!parse_date(a->from, &from, err, sizeof err)) {
+		fprintf(stderr, "dubanctl: calc: --from: %s\n", err);
+		return EX_DATAERR;
+	}
+	if (!recur_parse(a->repeat, &r, err, sizeof err)) {
+		fprintf(stderr, "dubanctl: calc: --repeat: %s\n", err);
+		return EX_DATAERR;
+	}
+	if (recur_iter_init(&it, &r, cal, from) == -1)
+		return EX_OSERR;
+	for (long i = 0; i < count; i++) {
+		st = recur_iter_next(&it, &due, label, sizeof label);
+		if (st <= RECUR_END)
+			break;
+		if (st == RECUR_PROVISIONAL)
+			warn_unannounced(cal, due, due, w);
+		printf("%s\n", day_format(due, buf));
+	}
+	recur_iter_free(&it);
+	if (st == RECUR_EUNANNOUNCED) {
+		fprintf(stderr, "dubanctl: calc: the calendar is strict and an "
+		    "occurrence falls in a year that is not announced\n");
+		return EX_DATAERR;
+	}
+	if (st == RECUR_ENOMEM)
+		return EX_OSERR;
+	return 0;
+}
+
 static int
 ctl_calc(struct ctl *ctl, int argc, char **argv)
 {
@@ -208,7 +281,9 @@ ctl_calc(struct ctl *ctl, int argc, char **argv)
 	}
 	if ((w = calloc(1, sizeof *w)) == NULL)
 		return EX_OSERR;
-	if (a.batch) {
+	if (a.repeat != NULL) {
+		rc = calc_repeat(&a, cc->cal, w);
+	} else if (a.batch) {
 		rc = run_batch(cc->cal, a.roll, w);
 	} else {
 		if (a.between)
@@ -233,6 +308,8 @@ const struct ctl_cmd_entry ctl_cmd_calc_entry = {
 	    "       dubanctl [-c CONF] calc [--calendar NAME] DATETHH:MM "
 	    "'+N workhours'\n"
 	    "       dubanctl [-c CONF] calc [--year YYYY] --due PHRASE\n"
+	    "       dubanctl [-c CONF] calc [--calendar NAME] --repeat SPEC "
+	    "--from DATE --count N\n"
 	    "       dubanctl [-c CONF] calc [--calendar NAME] --between DATE1 "
 	    "DATE2\n"
 	    "       dubanctl [-c CONF] calc [--calendar NAME] [--roll] --batch "

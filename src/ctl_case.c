@@ -3,7 +3,9 @@
  *
  *   case open REF --rule R --office O --title T [--at INSTANT] [--json]
  *   case extend|pause|resume|close REF [--at INSTANT] [--milestone M]
- *            [--note TEXT] [--json]
+ *            [--note TEXT] [--force --reason TEXT] [--json]
+ *   (--force and --reason: a close before the minimum period; the daemon
+ *   checks that they go together and only with close)
  *   case list [--state open|closed|all] [--office X] [--limit N] [--json]
  *   case show REF [--json]
  *
@@ -13,6 +15,8 @@
  *    DEADLINE column holds what is known: the deadline when it runs or is
  *    done, "paused (N workdays left)" when stopped, the error otherwise.
  *  - --milestone on pause or resume is sent as it is: duband says 400.
+ *  - case list marks a provisional deadline (a year the calendar does not
+ *    cover) "2027-01-29 23:59*", with a footnote under the table.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -54,7 +58,9 @@ add_event_rows(struct ctl_table *t, const json_t *events)
 
 	json_array_foreach(events, i, e)
 		ctl_table_add(t, ctl_short_time(str(e, "at"), at),
-		    str(e, "kind"), str(e, "milestone"), str(e, "note"));
+		    json_is_true(json_object_get(e, "forced")) ?
+		    "closed (forced)" : str(e, "kind"), str(e, "milestone"),
+		    str(e, "note"));
 }
 
 /* The DEADLINE cell of a milestone (see the top comment). */
@@ -212,11 +218,12 @@ static int
 case_event(struct ctl *ctl, int argc, char **argv)
 {
 	const char *event = argv[0], *at = NULL, *milestone = NULL,
-	    *note = NULL;
-	bool as_json = false;
+	    *note = NULL, *reason = NULL;
+	bool as_json = false, force = false;
 	const struct ctl_opt opts[] = {
 		{ "at", &at, NULL }, { "milestone", &milestone, NULL },
 		{ "note", &note, NULL }, { "json", NULL, &as_json },
+		{ "force", NULL, &force }, { "reason", &reason, NULL },
 		{ NULL, NULL, NULL },
 	};
 	json_t *body;
@@ -230,6 +237,9 @@ case_event(struct ctl *ctl, int argc, char **argv)
 	ctl_json_set(body, "at", at);
 	ctl_json_set(body, "milestone", milestone);
 	ctl_json_set(body, "note", note);
+	ctl_json_set(body, "reason", reason);
+	if (force)
+		json_object_set_new(body, "force", json_true());
 	rc = case_request(ctl, ref[0], event, body, as_json);
 	json_decref(body);
 	return rc;
@@ -249,11 +259,53 @@ case_show(struct ctl *ctl, int argc, char **argv)
 	return case_request(ctl, ref[0], NULL, NULL, as_json);
 }
 
+/*
+ * Provisional dates (a year the calendar does not cover) are marked "*"
+ * and explained by a footnote under the table naming their years.
+ */
+#define PROV_MAX_YEARS	8
+
+struct prov_years {
+	int	year[PROV_MAX_YEARS];
+	size_t	n;
+};
+
+static const char *
+provisional_mark(const json_t *item, const char *date, char *buf,
+    size_t len, struct prov_years *py)
+{
+	int year;
+	size_t i;
+
+	if (date == NULL || !json_is_true(json_object_get(item, "provisional")))
+		return date;
+	snprintf(buf, len, "%s*", date);
+	year = atoi(date);
+	for (i = 0; i < py->n && py->year[i] != year; i++)
+		;
+	if (i == py->n && py->n < PROV_MAX_YEARS)
+		py->year[py->n++] = year;
+	return buf;
+}
+
+static int
+provisional_footnote(const struct prov_years *py, FILE *f)
+{
+	if (py->n == 0)
+		return 0;
+	fputs("* provisional: ", f);
+	for (size_t i = 0; i < py->n; i++)
+		fprintf(f, "%s%d", i > 0 ? ", " : "", py->year[i]);
+	fputs(" holidays not announced\n", f);
+	return ferror(f) ? -1 : 0;
+}
+
 static int
 print_case_table(const json_t *cases)
 {
 	struct ctl_table *t;
 	const json_t *c;
+	struct prov_years py = { .n = 0 };
 	size_t i;
 	int rc = 0;
 
@@ -264,14 +316,17 @@ print_case_table(const json_t *cases)
 	ctl_table_truncate(t, 3, TITLE_COLUMNS);
 	json_array_foreach(cases, i, c) {
 		char opened[CTL_SHORT_TIME], deadline[CTL_SHORT_TIME];
+		char marked[CTL_SHORT_TIME + 2];
 
 		ctl_table_add(t, str(c, "ref"), str(c, "rule"),
 		    str(c, "office"), str(c, "title"),
 		    ctl_short_time(str(c, "opened_at"), opened),
-		    ctl_short_time(str(c, "deadline"), deadline),
+		    provisional_mark(c, ctl_short_time(str(c, "deadline"),
+		    deadline), marked, sizeof marked, &py),
 		    str(c, "status"));
 	}
-	if (ctl_table_print(t, stdout) == -1)
+	if (ctl_table_print(t, stdout) == -1 ||
+	    provisional_footnote(&py, stdout) == -1)
 		rc = EX_IOERR;
 	ctl_table_free(t);
 	return rc;
@@ -332,7 +387,7 @@ const struct ctl_cmd_entry ctl_cmd_case_entry = {
 	    "[--json]\n"
 	    "       dubanctl case extend|pause|resume|close REF [--at INSTANT] "
 	    "[--milestone M]\n"
-	    "           [--note TEXT] [--json]\n"
+	    "           [--note TEXT] [--force --reason TEXT] [--json]\n"
 	    "       dubanctl case list [--state open|closed|all] [--office X] "
 	    "[--limit N] [--json]\n"
 	    "       dubanctl case show REF [--json]",

@@ -24,9 +24,9 @@
  *  - The format is --format, else "text" for a name ending ".txt", else
  *    CSV.  A plan text (import_plan.h) is read with the offices duband
  *    knows (GET /v1/offices: names and aliases), so the daemon must run
- *    even for a dry run.  Its tasks keep no section or note in the store
- *    (POST /v1/import has no field for them): a dry run prints each task
- *    with them, and with its assisting and responsible offices apart.
+ *    even for a dry run.  Its tasks keep their section and their
+ *    assisting and responsible offices apart in the store; the note of
+ *    non-office phrases is only printed, by a dry run.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -137,24 +137,30 @@ parse_year(const char *s, int *year)
 }
 
 static json_t *
+names_json(char *const *names, size_t n)
+{
+	json_t *array = json_array();
+
+	for (size_t i = 0; array != NULL && i < n; i++)
+		if (json_array_append_new(array, json_string(names[i])) == -1) {
+			json_decref(array);
+			return NULL;
+		}
+	return array;
+}
+
+static json_t *
 task_json(const struct import_task *t)
 {
 	char due[DAY_STRLEN];
-	json_t *assist = json_array(), *obj;
 
-	if (assist == NULL)
-		return NULL;
-	for (size_t i = 0; i < t->nassist; i++)
-		if (json_array_append_new(assist, json_string(t->assist[i]))
-		    == -1) {
-			json_decref(assist);
-			return NULL;
-		}
-	obj = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:s?, s:i}",
-	    "number", t->number, "title", t->title, "lead", t->lead,
-	    "assist", assist, "due", day_format(t->due, due),
+	/* json_pack takes the arrays, and fails on a NULL one. */
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s?, s:s, s:s?, s:s?, "
+	    "s:i}", "number", t->number, "title", t->title, "lead", t->lead,
+	    "assist", names_json(t->assist, t->nassist),
+	    "responsible", names_json(t->responsible, t->nresponsible),
+	    "section", t->section, "due", day_format(t->due, due),
 	    "due_text", t->due_text, "target", t->target, "row", t->row);
-	return obj;
 }
 
 static json_t *
@@ -183,6 +189,9 @@ task_names(const struct import_task *t, const char *office)
 		return true;
 	for (size_t i = 0; i < t->nassist; i++)
 		if (strcmp(t->assist[i], office) == 0)
+			return true;
+	for (size_t i = 0; i < t->nresponsible; i++)
+		if (strcmp(t->responsible[i], office) == 0)
 			return true;
 	return false;
 }

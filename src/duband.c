@@ -22,6 +22,7 @@
 #include "errors.h"
 #include "metrics.h"
 #include "notify.h"
+#include "occurrence.h"
 #include "render.h"
 #include "schedule.h"
 #include "store.h"
@@ -132,7 +133,8 @@ reload_config(struct duban *d, struct errors *errs)
 	templates_free(d->templates);
 	d->config = cf;
 	d->templates = tp;
-	schedule_replan_all(d->schedule);
+	schedule_replan_changed(d->schedule);
+	occurrence_sync(d, clock_now(&d->clock));
 	log_notice(&d->log, "reloaded %s", d->config_path);
 	return 0;
 }
@@ -286,8 +288,14 @@ start(struct duban *d)
 		log_err(&d->log, "%s", err);
 		return EX_UNAVAILABLE;
 	}
-	if (schedule_replan_all(d->schedule) == -1)
+	if (schedule_replan_changed(d->schedule) == -1)
 		return EX_SOFTWARE;
+	/* Recurring duties: their occurrences, and the timer for the next. */
+	if ((d->occurrences = occurrences_new(d)) == NULL) {
+		log_err(&d->log, "out of memory");
+		return EX_OSERR;
+	}
+	occurrence_sync(d, clock_now(&d->clock));
 	return EX_OK;
 }
 
@@ -295,6 +303,7 @@ static void
 stop(struct duban *d)
 {
 	api_free(d->api);
+	occurrences_free(d->occurrences);
 	schedule_free(d->schedule);
 	dispatch_free(d->dispatch);
 	templates_free(d->templates);

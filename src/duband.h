@@ -16,6 +16,7 @@ struct api;
 struct config;
 struct dispatch;
 struct event_base;
+struct occurrences;
 struct schedule;
 struct store;
 struct templates;
@@ -34,6 +35,7 @@ struct duban {
 	struct schedule		*schedule;
 	struct dispatch		*dispatch;
 	struct api		*api;
+	struct occurrences	*occurrences;	/* recurring duties' timer */
 	unsigned char		 ack_key[32];	/* signs acknowledgement links */
 	struct notify		 notify;	/* the service manager (systemd) */
 	struct metrics		 metrics;	/* counters for /metrics */

@@ -644,6 +644,10 @@ task_free(struct import_task *t)
 	for (size_t i = 0; i < t->nassist; i++)
 		free(t->assist[i]);
 	free(t->assist);
+	for (size_t i = 0; i < t->nresponsible; i++)
+		free(t->responsible[i]);
+	free(t->responsible);
+	free(t->section);
 	free(t->due_text);
 	free(t->target);
 }

@@ -58,6 +58,9 @@ struct import_task {
 	char	 *lead;
 	char	**assist;
 	size_t	  nassist;
+	char	**responsible;	/* each for their own part; plan text only */
+	size_t	  nresponsible;
+	char	 *section;	/* the plan's heading; NULL */
 	int	  due;		/* day (date.h) */
 	char	 *due_text;	/* as written */
 	char	 *target;	/* NULL: none */

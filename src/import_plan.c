@@ -2,8 +2,15 @@
  * Work plans as texts (import_plan.h).
  *
  * Decisions visible to users:
- *  - Bytes are read as for CSV (csv_decode): UTF-8, else GBK.  Traditional
- *    characters are not converted (no OpenCC yet): seed 001 is not read.
+ *  - Bytes are read as for CSV (csv_decode): UTF-8, else GBK.  Pinyin
+ *    glosses are dropped: a parenthesis (ASCII or full-width) right after
+ *    a Han character holding only lower-case Latin letters (a-z, the
+ *    tone-marked vowels ā á ǎ à ... ǖ ǘ ǚ ǜ ü) and spaces, as seed 001's
+ *    "區(qū)"; "(UDI)", "(CMA)", "(Xíng)" and "ok(ab)" stay.  Then the
+ *    whole text is converted to simplified characters with OpenCC's
+ *    t2s.json (opened once per import; simplified text is unchanged), and
+ *    only the converted text is read and stored.  OpenCC not finding its
+ *    configuration or a data file is an error naming the file.
  *  - A paragraph is a line.  A line starting "N." "N．" "N、" or "(N)"
  *    "（N）" (Arabic digits) is an item; one starting "一、" or "(一)"
  *    (Chinese numerals) is a section heading: "一、…" starts a section,
@@ -21,16 +28,22 @@
  *    daemon knows (name or alias), or a name of at least two characters
  *    ending like one (处 局 室 中心 单位 院 所 ...).  Other parts of a
  *    responsibility ("成立工作专班") are its note.
- *  - Parts are separated by 、 ， , ； ; and by 和 after a name ending like
- *    an office, never inside a known name ("综合和规划财务处").  A role
- *    word after a part applies to it and to the parts before it that have
- *    none ("A、B分别负责").  "牵头" leads (a second lead is responsible);
- *    "配合" assists; the other words make responsible offices.  Without
- *    any role word one office leads and several are each responsible.
- *    Parts left without a role after a role word are responsible.
+ *  - Parts are separated by 、 ， , ； ; and by 和, 及 or 以及 after a
+ *    name ending like an office, never inside a known name ("综合和规划
+ *    财务处").  A role word after a part applies to it and to the parts
+ *    before it that have none ("A、B分别负责"); of several role words the
+ *    first counts ("配合落实" assists, "牵头负责" leads), and "依职责",
+ *    "按职责", "按照职责" before them are dropped.  "牵头" leads (a second
+ *    lead is responsible); "配合" assists; the other words make responsible
+ *    offices.  Without any role word one office leads and several are
+ *    each responsible.  Parts left without a role after a role word are
+ *    responsible.
+ *  - "A〔B〕" (also with () （） 【】) is one office under two names, as
+ *    seed 001's "机关党委〔人事与老干部处〕": A if the daemon knows it,
+ *    else B if it knows that, else A as written.
  *  - A task's lead is its "牵头" office, else its first responsible one;
- *    POST /v1/import gets the assisting then the responsible offices as
- *    "assist", each once and never the lead.
+ *    POST /v1/import gets the assisting offices as "assist" and the
+ *    responsible ones as "responsible", each once and never the lead.
  *  - "省局" or "省局机关" written before the first name applies to the
  *    names after it: a name resolves as written, else with the prefix,
  *    else without its own prefix; names the daemon does not know are sent
@@ -38,7 +51,8 @@
  *  - The title is the task's text without its number, cut to
  *    PLAN_TITLE_MAX bytes (ending "…").  The due date is that of the first
  *    due phrase in the text, the longest one at that place ("6月底前完成",
- *    "年底前", "第三季度"), kept as due_text; else --due; else the end of
+ *    "年底前", "第三季度"), kept as due_text; a bare "年度" is not one
+ *    ("年度工作要点": an adjective in prose).  Else --due; else the end of
  *    --year, without due_text.
  */
 #include "import_plan.h"
@@ -46,6 +60,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <opencc/opencc.h>
 
 #include "date.h"
 #include "duephrase.h"
@@ -72,9 +88,17 @@ static const struct {
 	{ "负责", ROLE_RESPONSIBLE }, { "落实", ROLE_RESPONSIBLE },
 };
 
+/* Written between a name and its role word: "稽查局依职责分别落实". */
+static const char *const role_qualifiers[] = {
+	"依职责", "按职责", "按照职责",
+};
+
 static const char *const part_separators[] = {
 	"、", "，", ",", "；", ";",
 };
+
+/* Separate two names only after a name ending like an office. */
+static const char *const conjunctions[] = { "以及", "和", "及" };
 
 static const char *const office_endings[] = {
 	"处", "局", "室", "中心", "单位", "院", "所", "科", "部", "委", "办",
@@ -90,6 +114,21 @@ static const char *const blanks[] = {
 
 static const char *const open_parens[] = { "(", "\uff08" };
 static const char *const close_parens[] = { ")", "\uff09" };
+
+/* "机关党委〔人事与老干部处〕": another name of the same office. */
+static const struct {
+	const char	*open;
+	const char	*close;
+} name_brackets[] = {
+	{ "\u3014", "\u3015" }, { "(", ")" }, { "\uff08", "\uff09" },
+	{ "\u3010", "\u3011" },
+};
+
+/* A pinyin gloss: these, a-z and spaces in a parenthesis after a Han. */
+static const char *const tone_letters[] = {
+	"ā", "á", "ǎ", "à", "ē", "é", "ě", "è", "ī", "í", "ǐ", "ì",
+	"ō", "ó", "ǒ", "ò", "ū", "ú", "ǔ", "ù", "ǖ", "ǘ", "ǚ", "ǜ", "ü",
+};
 static const char *const item_dots[] = { ".", "\uff0e", "、" };
 
 static const char *const chinese_numerals[] = {
@@ -128,6 +167,7 @@ struct reader {
 	char				*section;
 	char				*subsection;
 	int				 default_due;	/* -1: none */
+	opencc_t			 t2s;	/* (opencc_t)-1: not open */
 };
 
 /* ---------------------------------------------------------------- */
@@ -247,6 +287,100 @@ chinese_number_len(const char *p)
 	return i;
 }
 
+/* Whether the UTF-8 character p[0..n) is a Han character (CJK ideograph). */
+static bool
+is_han(const char *p, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	unsigned long c;
+
+	if (n == 3)
+		c = (u[0] & 0x0fUL) << 12 | (u[1] & 0x3fUL) << 6 |
+		    (u[2] & 0x3fUL);
+	else if (n == 4)
+		c = (u[0] & 0x07UL) << 18 | (u[1] & 0x3fUL) << 12 |
+		    (u[2] & 0x3fUL) << 6 | (u[3] & 0x3fUL);
+	else
+		return false;
+	return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
+	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3134f);
+}
+
+/* Bytes of the pinyin gloss "(qū)" at p, or 0 (see the top of the file). */
+static size_t
+gloss_len(const char *p)
+{
+	size_t i, k, letters = 0;
+
+	if ((i = starts_with_any(p, open_parens, NELEM(open_parens))) == 0)
+		return 0;
+	for (;;) {
+		if (p[i] == ' ')
+			i++;
+		else if (p[i] >= 'a' && p[i] <= 'z') {
+			i++;
+			letters++;
+		} else if ((k = starts_with_any(p + i, tone_letters,
+		    NELEM(tone_letters))) > 0) {
+			i += k;
+			letters++;
+		} else
+			break;
+	}
+	if (letters == 0 || (k = starts_with_any(p + i, close_parens,
+	    NELEM(close_parens))) == 0)
+		return 0;
+	return i + k;
+}
+
+/* Drops the pinyin glosses of s[0..len), NUL-terminated; the new length. */
+static size_t
+drop_glosses(char *s, size_t len)
+{
+	size_t r = 0, w = 0, k;
+	bool after_han = false;
+
+	while (r < len) {
+		if (after_han && (k = gloss_len(s + r)) > 0) {
+			r += k;
+			continue;
+		}
+		k = char_len(s + r);
+		after_han = is_han(s + r, k);
+		memmove(s + w, s + r, k);
+		w += k;
+		r += k;
+	}
+	s[w] = '\0';
+	return w;
+}
+
+/*
+ * The text in simplified characters, to free with opencc_convert_utf8_free,
+ * or NULL with the error in errs.
+ */
+static char *
+to_simplified(struct reader *rd, const char *text, size_t len)
+{
+	char *out;
+
+	/*
+	 * By absolute path: given a bare name, OpenCC would read a t2s.json
+	 * in the working directory first.
+	 */
+	if (rd->t2s == (opencc_t)-1 && (rd->t2s =
+	    opencc_open(OPENCC_T2S)) == (opencc_t)-1) {
+		errors_add(rd->errs, "%s: cannot convert traditional "
+		    "characters: OpenCC %s: %s", rd->opt->name, OPENCC_T2S,
+		    opencc_error());
+		return NULL;
+	}
+	if ((out = opencc_convert_utf8(rd->t2s, text, len)) == NULL)
+		errors_add(rd->errs, "%s: cannot convert traditional "
+		    "characters: OpenCC: %s", rd->opt->name, opencc_error());
+	return out;
+}
+
 /* ---------------------------------------------------------------- */
 /* Offices */
 
@@ -284,32 +418,98 @@ looks_like_office(const char *s, size_t len)
 }
 
 /*
- * The office the name stands for, malloc'ed: as written, with the list's
- * prefix, or without its own (see the top of the file).
+ * Whether s[0..len) is a name with another in brackets, "A〔B〕": then
+ * A's length, and B.
  */
-static char *
-resolve_office(const struct plan_names *known, const char *prefix,
-    const char *name)
+static bool
+bracketed_name(const char *s, size_t len, size_t *alen, const char **b,
+    size_t *blen)
+{
+	const char *open;
+	size_t ol, cl;
+
+	for (size_t i = 0; i < NELEM(name_brackets); i++) {
+		if ((cl = ends_with(s, len, name_brackets[i].close)) == 0)
+			continue;
+		ol = strlen(name_brackets[i].open);
+		open = NULL;
+		for (size_t j = 0; j + ol <= len - cl; j += char_len(s + j))
+			if (memcmp(s + j, name_brackets[i].open, ol) == 0)
+				open = s + j;
+		if (open == NULL || open == s || open + ol == s + len - cl)
+			continue;
+		*alen = (size_t)(open - s);
+		*b = open + ol;
+		*blen = (size_t)(s + len - cl - *b);
+		return true;
+	}
+	return false;
+}
+
+/* Whether s[0..len) names an office: known, or ending like one. */
+static bool
+office_name(const struct plan_names *known, const char *s, size_t len)
+{
+	const char *b;
+	size_t alen, blen;
+
+	if (known_office(known, s, len) != NULL || looks_like_office(s, len))
+		return true;
+	return bracketed_name(s, len, &alen, &b, &blen) &&
+	    (known_office(known, s, alen) != NULL ||
+	    looks_like_office(s, alen));
+}
+
+/*
+ * The office name[0..len) stands for as written, with the list's prefix,
+ * or without its own (see the top of the file); NULL: none known.
+ */
+static const char *
+resolve_known(const struct plan_names *known, const char *prefix,
+    const char *name, size_t len)
 {
 	const char *office;
 	char buf[1024];
 	size_t k;
 
-	if ((office = known_office(known, name, strlen(name))) != NULL)
-		return xstrndup(office, strlen(office));
+	if ((office = known_office(known, name, len)) != NULL)
+		return office;
 	for (size_t i = 0; prefix != NULL && i < NELEM(office_prefixes); i++) {
 		if (strncmp(prefix, office_prefixes[i],
 		    strlen(office_prefixes[i])) != 0)
 			continue;
-		snprintf(buf, sizeof buf, "%s%s", office_prefixes[i], name);
+		snprintf(buf, sizeof buf, "%s%.*s", office_prefixes[i],
+		    (int)len, name);
 		if ((office = known_office(known, buf, strlen(buf))) != NULL)
-			return xstrndup(office, strlen(office));
+			return office;
 	}
 	if ((k = starts_with_any(name, office_prefixes,
-	    NELEM(office_prefixes))) > 0 && (office = known_office(known,
-	    name + k, strlen(name + k))) != NULL)
+	    NELEM(office_prefixes))) > 0 && k <= len &&
+	    (office = known_office(known, name + k, len - k)) != NULL)
+		return office;
+	return NULL;
+}
+
+/*
+ * The office the name stands for, malloc'ed: the known one, else as
+ * written; "A〔B〕" is A, or B when only B is known.
+ */
+static char *
+resolve_office(const struct plan_names *known, const char *prefix,
+    const char *name)
+{
+	const char *office, *b;
+	size_t alen, blen;
+
+	if ((office = resolve_known(known, prefix, name, strlen(name))) !=
+	    NULL)
 		return xstrndup(office, strlen(office));
-	return xstrndup(name, strlen(name));
+	if (!bracketed_name(name, strlen(name), &alen, &b, &blen))
+		return xstrndup(name, strlen(name));
+	if ((office = resolve_known(known, prefix, name, alen)) != NULL ||
+	    (office = resolve_known(known, prefix, b, blen)) != NULL)
+		return xstrndup(office, strlen(office));
+	return xstrndup(name, alen);
 }
 
 /* ---------------------------------------------------------------- */
@@ -336,17 +536,21 @@ add_part(struct parts *ps, const struct plan_names *known, const char *s,
 	bool found;
 
 	trim(&s, &len);
+	/* The first of several role words counts: "配合落实" assists. */
 	do {
 		found = false;
-		for (size_t i = 0; i < NELEM(role_words); i++) {
+		for (size_t i = 0; i < NELEM(role_words) && !found; i++) {
 			if ((k = ends_with(s, len, role_words[i].word)) == 0)
 				continue;
-			if (role == ROLE_NONE)
-				role = role_words[i].role;
+			role = role_words[i].role;
+			found = true;
+		}
+		if (!found && role != ROLE_NONE)
+			found = (k = ends_with_any(s, len, role_qualifiers,
+			    NELEM(role_qualifiers))) > 0;
+		if (found) {
 			len -= k;
 			trim(&s, &len);
-			found = true;
-			break;
 		}
 	} while (found);
 	if (len == 0 && role == ROLE_NONE)
@@ -355,13 +559,12 @@ add_part(struct parts *ps, const struct plan_names *known, const char *s,
 	p = &ps->v[ps->n++];
 	p->name = xstrndup(s, len);
 	p->role = role;
-	p->office = len > 0 && (known_office(known, s, len) != NULL ||
-	    looks_like_office(s, len));
+	p->office = len > 0 && office_name(known, s, len);
 }
 
-/* Whether "和" at p separates two names: after a name ending like one. */
+/* Whether "和" or "及" at p separates two names: after one like a name. */
 static bool
-he_separates(const char *start, const char *p)
+conjunction_separates(const char *start, const char *p)
 {
 	size_t len = (size_t)(p - start);
 
@@ -383,8 +586,9 @@ split_parts(const char *s, size_t len, const struct plan_names *known,
 		if ((k = known_at(known, p)) > 0 && p + k <= end)
 			p += k;
 		else if ((k = starts_with_any(p, part_separators,
-		    NELEM(part_separators))) > 0 || (strncmp(p, "和", 3) == 0 &&
-		    he_separates(start, p) && (k = 3) > 0)) {
+		    NELEM(part_separators))) > 0 || ((k = starts_with_any(p,
+		    conjunctions, NELEM(conjunctions))) > 0 &&
+		    conjunction_separates(start, p))) {
 			add_part(ps, known, start, (size_t)(p - start));
 			start = p += k;
 		} else
@@ -602,10 +806,13 @@ find_due(const char *s, size_t len, int year, int *day, char **text)
 				continue;
 			memcpy(buf, s + i, e - i);
 			buf[e - i] = '\0';
-			if (duephrase_parse(buf, year, day, err, sizeof err)) {
-				*text = xstrndup(buf, e - i);
-				return true;
-			}
+			if (!duephrase_parse(buf, year, day, err, sizeof err))
+				continue;
+			/* "年度工作要点", "年度报告": an adjective in prose. */
+			if (strcmp(buf, "年度") == 0)
+				break;
+			*text = xstrndup(buf, e - i);
+			return true;
 		}
 	}
 	return false;
@@ -637,8 +844,8 @@ add_task(struct reader *rd, int line, const char *number, const char *text,
 		push(&t->assist, &t->nassist, xstrndup(d->assisting[i],
 		    strlen(d->assisting[i])));
 	for (size_t i = 0; i < d->nresponsible; i++)
-		push(&t->assist, &t->nassist, xstrndup(d->responsible[i],
-		    strlen(d->responsible[i])));
+		push(&t->responsible, &t->nresponsible,
+		    xstrndup(d->responsible[i], strlen(d->responsible[i])));
 	it->assisting = d->assisting;
 	it->nassisting = d->nassisting;
 	it->responsible = d->responsible;
@@ -646,6 +853,8 @@ add_task(struct reader *rd, int line, const char *number, const char *text,
 	it->note = d->note;
 	memset(d, 0, sizeof *d);
 	it->section = section != NULL ? xstrndup(section, strlen(section)) :
+	    NULL;
+	t->section = section != NULL ? xstrndup(section, strlen(section)) :
 	    NULL;
 	if (find_due(text, len, rd->opt->year, &t->due, &t->due_text))
 		return;
@@ -835,18 +1044,27 @@ import_plan_text(const char *data, size_t len,
     const struct import_options *opt, const struct plan_names *known,
     struct plan_text *pt, struct errors *errs, struct errors *warns)
 {
-	struct reader rd = { opt, known, pt, errs, warns, NULL, NULL, -1 };
+	struct reader rd = { opt, known, pt, errs, warns, NULL, NULL, -1,
+	    (opencc_t)-1 };
 	struct csv_error cerr;
-	char *text, *line, *nl, err[256];
+	char *decoded, *text, *line, *nl, err[256];
 	size_t textlen, nerrs = errs->n;
 	int lineno = 1;
 
 	memset(pt, 0, sizeof *pt);
-	if (!csv_decode(data, len, &text, &textlen, &pt->plan.encoding,
+	if (!csv_decode(data, len, &decoded, &textlen, &pt->plan.encoding,
 	    &cerr)) {
 		errors_add(errs, "%s:%d: %s", opt->name, cerr.line, cerr.msg);
 		return false;
 	}
+	textlen = drop_glosses(decoded, textlen);
+	text = to_simplified(&rd, decoded, textlen);
+	free(decoded);
+	if (rd.t2s != (opencc_t)-1)
+		opencc_close(rd.t2s);
+	if (text == NULL)
+		return false;
+	textlen = strlen(text);
 	if (opt->default_due != NULL && !duephrase_parse(opt->default_due,
 	    opt->year, &rd.default_due, err, sizeof err)) {
 		errors_add(errs, "%s: --due \"%s\": %s", opt->name,
@@ -860,7 +1078,7 @@ import_plan_text(const char *data, size_t len,
 		*nl = '\0';
 		read_line(&rd, lineno, line, (size_t)(nl - line));
 	}
-	free(text);
+	opencc_convert_utf8_free(text);
 	free(rd.section);
 	free(rd.subsection);
 	check_numbers(&rd);

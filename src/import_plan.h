@@ -46,11 +46,12 @@ struct plan_text {
 };
 
 /*
- * Reads a plan text (UTF-8 or GBK) into pt: one task per responsibility
+ * Reads a plan text (UTF-8 or GBK; traditional characters read as
+ * simplified, pinyin glosses dropped) into pt: one task per responsibility
  * parenthesis, numbered "N" or "N.1", "N.2", ...; each task's lead is the
- * office "牵头" names, else its first responsible office, and its assist
- * the assisting then the responsible offices.  Returns true with the tasks
- * (free with plan_text_free), or false with every problem in errs
+ * office "牵头" names, else its first responsible office; assisting and
+ * responsible offices stay apart, with the section.  Returns true with
+ * the tasks (free with plan_text_free), or false with every problem in errs
  * ("plan.txt:12: ..."); warnings (items without a responsibility) go to
  * warns either way.
  */

@@ -21,24 +21,33 @@
  *       milestones past their deadline and not done, by lead office (an
  *       alias counts under the office's name); every configured office is
  *       written
+ *   duban_provisional_items{calendar,year}   gauge: open tasks and cases
+ *       whose deadline falls in a year the calendar does not cover
+ *       (replan.h); written for every year that has some and, 0 included,
+ *       for this year and the next of every calendar
+ *   duban_calendar_year_announced{calendar,year}   gauge: 1 when the
+ *       calendar has the year's holidays, for this year and the next
  *   duban_deliveries_in_flight, duban_deliveries_queued   gauges
  *   duban_config_reload_success               gauge: 1 when the last load
  *       or reload of the config succeeded, else 0
  *   duban_config_reload_timestamp_seconds     gauge: when the config in use
  *       was loaded (start-up or the last good reload), on duband's clock
  *
- * The gauges read the store at each scrape: all reminder rows (one query;
- * a counting op in the store would make this cheaper on big outboxes),
- * the active tasks and the open cases with their events.
+ * The gauges read the store at each scrape: counts of reminder rows by
+ * state and channel and of overdue tasks by lead (the store counts, no
+ * rows are read), and the open cases with their events.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
 
+#include "calendar.h"
 #include "clock.h"
 #include "config.h"
+#include "date.h"
 #include "dispatch.h"
 #include "duband.h"
 #include "metrics.h"
@@ -194,53 +203,61 @@ nomem(struct duban *d)
 	return -1;
 }
 
-/* Rows in one state (-1: all); free with reminders_free. */
-static int
-list_reminders(struct duban *d, int state, struct reminder **rows,
-    size_t *n)
-{
-	struct reminder_filter f;
+/* count_reminders' fold over the store's counts. */
+struct reminder_counts {
+	struct tallies	*chans;
+	int64_t		 first;		/* earliest due_at not sent yet */
+	uint64_t	 waiting;	/* pending and retry rows */
+};
 
-	memset(&f, 0, sizeof f);
-	f.state = state;
-	if (d->store->ops->reminders(d->store, &f, rows, n) == -1)
-		return store_failed(d, "reminders");
+static int
+reminder_count_add(void *arg, enum reminder_state state, const char *channel,
+    int64_t count, int64_t min_due)
+{
+	struct reminder_counts *rc = arg;
+	struct tally *t;
+
+	if ((t = tally_get(rc->chans, channel)) == NULL)
+		return -1;
+	t->n[state_index(state)] += (uint64_t)count;
+	if (state == RS_PENDING || state == RS_RETRY)
+		rc->waiting += (uint64_t)count;
+	if ((state == RS_PENDING || state == RS_RETRY ||
+	    state == RS_SENDING) && min_due < rc->first)
+		rc->first = min_due;
 	return 0;
 }
 
 /*
- * Every row by channel and state, and the age of the oldest row due and
- * not sent.
+ * Rows by channel and state, the age of the oldest row due and not sent,
+ * and the rows waiting (pending, retry): counted by the store, so a scrape
+ * does not read a big outbox row by row.
  */
 static int
-count_reminders(struct duban *d, struct tallies *chans, int64_t *oldest)
+count_reminders(struct duban *d, struct tallies *chans, int64_t *oldest,
+    uint64_t *waiting)
 {
 	const struct config *cf = d->config;
-	int64_t now = clock_now(&d->clock), first = now;
-	struct reminder *rows = NULL;
-	struct tally *t;
-	size_t n = 0;
-	int rc = 0;
+	int64_t now = clock_now(&d->clock);
+	struct reminder_counts rc = { chans, now, 0 };
 
 	for (size_t i = 0; i < cf->nchannels; i++)
 		if (tally_get(chans, cf->channels[i].name) == NULL)
 			return nomem(d);
-	if (list_reminders(d, -1, &rows, &n) == -1)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if ((t = tally_get(chans, rows[i].channel)) == NULL) {
-			rc = nomem(d);
-			break;
-		}
-		t->n[state_index(rows[i].state)]++;
-		if ((rows[i].state == RS_PENDING || rows[i].state == RS_RETRY ||
-		    rows[i].state == RS_SENDING) && rows[i].due_at < first)
-			first = rows[i].due_at;
-	}
-	reminders_free(rows, n);
-	*oldest = now - first;
-	return rc;
+	if (d->store->ops->reminders_count(d->store, reminder_count_add,
+	    &rc) == -1)
+		return store_failed(d, "reminders");
+	*oldest = now - rc.first;
+	if (waiting != NULL)
+		*waiting = rc.waiting;
+	return 0;
 }
+
+/* overdue_tasks' fold over the store's counts. */
+struct overdue_counts {
+	struct duban	*d;
+	struct tallies	*offices;
+};
 
 /* One more overdue item for office (a name or an alias). */
 static int
@@ -256,25 +273,42 @@ overdue_add(struct duban *d, struct tallies *offices, const char *office)
 }
 
 static int
+overdue_task_count(void *arg, const char *lead, int64_t count)
+{
+	struct overdue_counts *oc = arg;
+	const struct office_conf *office = config_office(oc->d->config, lead);
+	struct tally *t;
+
+	if ((t = tally_get(oc->offices, office != NULL ? office->name :
+	    lead)) == NULL)
+		return -1;
+	t->n[0] += (uint64_t)count;
+	return 0;
+}
+
+/*
+ * Active tasks not done whose deadline (the end of the due day, at
+ * deadline_time) passed: due before today, or today once deadline_time
+ * passed.  The store counts them by lead.
+ */
+static int
 overdue_tasks(struct duban *d, struct tallies *offices, int64_t now)
 {
-	struct store *st = d->store;
-	struct task_row *rows = NULL;
-	size_t n = 0;
-	int rc = 0;
+	struct overdue_counts oc = { d, offices };
+	int today = (int)((now - local_instant(0, 0)) / 86400);
+	int before;
 
-	if (st->ops->tasks(st, NULL, false, &rows, &n) == -1)
+	/* local_instant handles the offset; find the local day of now. */
+	while (local_instant(today + 1, 0) <= now)
+		today++;
+	while (local_instant(today, 0) > now)
+		today--;
+	before = local_instant(today, d->config->deadline_secs) < now ?
+	    today + 1 : today;
+	if (d->store->ops->tasks_overdue_count(d->store, before,
+	    overdue_task_count, &oc) == -1)
 		return store_failed(d, "tasks");
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (rows[i].done_at != 0 || rows[i].retired_at != 0 ||
-		    rows[i].rec.due < 0)
-			continue;
-		if (local_instant(rows[i].rec.due, d->config->deadline_secs) <
-		    now)
-			rc = overdue_add(d, offices, rows[i].rec.lead);
-	}
-	task_rows_free(rows, n);
-	return rc;
+	return 0;
 }
 
 /* The running milestones of one open case whose deadline passed. */
@@ -335,27 +369,21 @@ count_overdue(struct duban *d, struct tallies *offices)
 int
 metrics_counts(struct duban *d, size_t *waiting, size_t *overdue)
 {
-	static const enum reminder_state waiting_states[] = {
-		RS_PENDING, RS_RETRY,
-	};
-	struct tallies offices = { NULL, 0, 0 };
-	struct reminder *rows;
-	size_t n;
+	struct tallies chans = { NULL, 0, 0 }, offices = { NULL, 0, 0 };
+	uint64_t nwaiting = 0;
+	int64_t oldest;
 
-	*waiting = 0;
-	for (size_t i = 0; i < NBOUNDS(waiting_states); i++) {
-		if (list_reminders(d, (int)waiting_states[i], &rows, &n) == -1)
-			return -1;
-		reminders_free(rows, n);
-		*waiting += n;
-	}
-	if (count_overdue(d, &offices) == -1) {
+	if (count_reminders(d, &chans, &oldest, &nwaiting) == -1 ||
+	    count_overdue(d, &offices) == -1) {
+		tallies_free(&chans);
 		tallies_free(&offices);
 		return -1;
 	}
+	*waiting = (size_t)nwaiting;
 	*overdue = 0;
 	for (size_t i = 0; i < offices.n; i++)
 		*overdue += offices.v[i].n[0];
+	tallies_free(&chans);
 	tallies_free(&offices);
 	return 0;
 }
@@ -486,6 +514,64 @@ write_daemon(struct evbuffer *out, struct duban *d, int64_t oldest)
 	    PACKAGE_VERSION);
 }
 
+static void
+provisional_line(struct evbuffer *out, const char *calendar, int year,
+    int items)
+{
+	evbuffer_add_printf(out, "duban_provisional_items{calendar=\"");
+	label_value(out, calendar);
+	evbuffer_add_printf(out, "\",year=\"%d\"} %d\n", year, items);
+}
+
+/*
+ * Provisional deadlines by calendar and year: every year that has some,
+ * and this year and the next for every calendar (0 when none), so the
+ * series drops to 0 when the year's holidays arrive; and whether each
+ * calendar covers this year and the next.
+ */
+static int
+write_provisional(struct evbuffer *out, struct duban *d)
+{
+	const struct config *cf = d->config;
+	struct provisional_tally t;
+	int year = day_year(local_day(clock_now(&d->clock)));
+
+	if (replan_provisional_tally(d, &t) == -1)
+		return -1;
+	header(out, "duban_provisional_items", "gauge",
+	    "Open items whose deadline falls in a year their calendar does "
+	    "not cover, by calendar and year.");
+	for (size_t i = 0; i < t.n; i++)
+		provisional_line(out, t.v[i].calendar, t.v[i].year,
+		    t.v[i].items);
+	for (size_t c = 0; c < cf->ncalendars; c++) {
+		for (int y = year; y <= year + 1; y++) {
+			bool seen = false;
+
+			for (size_t i = 0; i < t.n && !seen; i++)
+				seen = t.v[i].year == y && strcmp(
+				    t.v[i].calendar, cf->calendars[c].name) == 0;
+			if (!seen)
+				provisional_line(out, cf->calendars[c].name, y,
+				    0);
+		}
+	}
+	provisional_tally_free(&t);
+	header(out, "duban_calendar_year_announced", "gauge",
+	    "Whether the calendar has the year's public holidays (this year "
+	    "and the next).");
+	for (size_t c = 0; c < cf->ncalendars; c++) {
+		for (int y = year; y <= year + 1; y++) {
+			evbuffer_add_printf(out,
+			    "duban_calendar_year_announced{calendar=\"");
+			label_value(out, cf->calendars[c].name);
+			evbuffer_add_printf(out, "\",year=\"%d\"} %d\n", y,
+			    calendar_year_announced(cf->calendars[c].cal, y));
+		}
+	}
+	return 0;
+}
+
 int
 metrics_render(struct duban *d, struct evbuffer *out)
 {
@@ -493,7 +579,7 @@ metrics_render(struct duban *d, struct evbuffer *out)
 	int64_t oldest = 0;
 	int rc = -1;
 
-	if (count_reminders(d, &chans, &oldest) == -1 ||
+	if (count_reminders(d, &chans, &oldest, NULL) == -1 ||
 	    count_overdue(d, &offices) == -1)
 		goto out;
 	tallies_sort(&chans);
@@ -501,6 +587,8 @@ metrics_render(struct duban *d, struct evbuffer *out)
 	write_reminders(out, &chans);
 	write_deliveries(out, &d->metrics);
 	write_overdue(out, &offices);
+	if (write_provisional(out, d) == -1)
+		goto out;
 	write_daemon(out, d, oldest);
 	rc = 0;
 out:

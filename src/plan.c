@@ -10,7 +10,9 @@
  *    only the day-based ones are placed at 09:00, nothing else moves).
  *  - `before` counts back from the deadline day in working days ("workdays",
  *    via calendar_add_workdays(day, -N)) or calendar days ("days"), or back
- *    from the deadline instant ("hours").  A before reminder that quiet
+ *    from the deadline instant ("hours"; "workhours": office hours of the
+ *    item's calendar, calendar_add_workhours, so "4 workhours" before a
+ *    23:59:59 deadline with 09:00-12:00,13:30-17:30 is 13:30 that day).  A before reminder that quiet
  *    hours push to the deadline instant or later is dropped: the due and
  *    overdue reminders cover that time.
  *  - `overdue_every` and `escalate_after` count forward from the deadline
@@ -150,6 +152,28 @@ day_window(const struct planner *p, int day, int64_t *at)
 }
 
 /*
+ * n office hours of the calendar away from the deadline instant, in the
+ * next window; CAL_ENOHOURS on a calendar without office_hours (config.c
+ * refuses such a policy on such a calendar).
+ */
+static enum cal_status
+workhours_time(const struct planner *p, int64_t n, int64_t *at)
+{
+	const struct plan_input *in = p->in;
+	struct cal_time from = { local_day(in->deadline_at),
+	    local_secs(in->deadline_at) }, to;
+	enum cal_status st, win_st;
+
+	if (n < -INT64_MAX / 3600 || n > INT64_MAX / 3600)
+		return CAL_ERANGE;
+	if ((st = calendar_add_workhours(in->cal, from, n * 3600, &to)) < 0)
+		return st;
+	win_st = window_at(in->policy, in->cal, local_instant(to.day,
+	    to.secs), at);
+	return status_merge(st, win_st);
+}
+
+/*
  * The time n units away from the deadline (n < 0: before it), in the next
  * window.
  */
@@ -180,9 +204,8 @@ offset_time(const struct planner *p, enum dur_unit unit, int64_t n,
 		return window_at(in->policy, in->cal, in->deadline_at +
 		    n * 3600, at);
 	case DUR_WORKHOURS:
-		break;
+		return workhours_time(p, n, at);
 	}
-	/* config.c rejects workhours in policies. */
 	return CAL_ERANGE;
 }
 
@@ -440,4 +463,37 @@ plan_free(struct plan *plan)
 	free(plan->rows);
 	plan->rows = NULL;
 	plan->n = 0;
+}
+
+int
+plan_minimum(const struct plan_input *in, struct plan *out, char *err,
+    size_t errlen)
+{
+	struct planner p = {
+		.in = in,
+		.out = out,
+		.cap = 0,
+		.window_start = in->policy->hours.n > 0 ?
+		    in->policy->hours.range[0].from : DEFAULT_WINDOW_START,
+		.err = err,
+		.errlen = errlen,
+	};
+	const struct office_conf *lead;
+	int64_t at;
+	int day = in->deadline_day;
+
+	out->rows = NULL;
+	out->n = 0;
+	out->provisional = false;
+	if ((lead = config_office(in->config, in->lead)) == NULL)
+		return 0;
+	/* The first window start after the period is complete. */
+	if (local_secs(in->deadline_at) > p.window_start && day < DAY_MAX)
+		day++;
+	if (planner_status(&p, day_window(&p, day, &at)) == -1)
+		return -1;
+	if (at >= in->since)
+		add_office_rows(&p, lead, RK_DUE, at);
+	sort_unique(out);
+	return 0;
 }

@@ -64,6 +64,16 @@ int plan_reminders(const struct plan_input *, struct plan *out, char *err,
 void plan_free(struct plan *);
 
 /*
+ * The reminder that a minimum period is complete (doc/counting.md): one
+ * RK_DUE row on each channel of the lead office, at the first window start
+ * after the period's end (in->deadline_day and deadline_at; the morning
+ * after a period counted in days), left out when before since.  Assisting
+ * offices, before, overdue and escalation do not apply.  0, or -1 with err.
+ */
+int plan_minimum(const struct plan_input *, struct plan *out, char *err,
+    size_t errlen);
+
+/*
  * The start of the window at or after t (policy hours on working days); t
  * itself when it is inside one, or when the policy has no hours.  On a
  * calendar error (strict calendar, date out of range) t unchanged.

@@ -5,7 +5,7 @@
 
 static const char *const item_types[] = { "task", "case" };
 static const char *const kinds[] = {
-	"before", "due", "overdue", "escalation", "failure",
+	"before", "due", "overdue", "escalation", "notice", "failure",
 };
 static const char *const states[] = {
 	"pending", "sending", "sent", "retry", "failed", "cancelled",

@@ -25,6 +25,12 @@ enum reminder_kind {
 	RK_DUE,		/* due today */
 	RK_OVERDUE,	/* repeated while overdue */
 	RK_ESCALATION,	/* overdue past escalate_after: to the supervisor */
+	/*
+	 * To admin_office: a year the item's calendar does not cover (the
+	 * item is the first affected one).  Planned with that item, so it is
+	 * before RK_FAILURE, which stays the last kind.
+	 */
+	RK_NOTICE,
 	RK_FAILURE,	/* a reminder could not be delivered: to the supervisor */
 };
 

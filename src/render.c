@@ -18,9 +18,15 @@
  *  - Outside {{#items}}, item placeholders name the first item (the only
  *    one unless the message is a digest); {{kind_label}} there names the
  *    message's kind ("督办汇总" for a digest), inside it the item's.
- *  - {{provisional}} is the note "（2027年节假日未公布，日期为暂定）" when
- *    the deadline is provisional, else empty; {{index}} is an item's place
- *    in the list from 1.
+ *  - {{provisional}} is the note "（2027年节假日安排尚未公布，期限按周末推算，
+ *    公布后自动重算）" when the deadline is provisional, else empty;
+ *    {{index}} is an item's place in the list from 1.
+ *  - {{progress}} is a task's latest progress on its target ("7/12家"),
+ *    empty when none; the before, due and overdue templates show it.
+ *  - The notice template (a year a calendar does not cover, to
+ *    admin_office) has {{calendar}}, {{year}} and {{affected}} (the open
+ *    items whose deadline falls in that year); the item placeholders name
+ *    the first affected item.
  *  - Values are escaped for [html] (& < > " ') and made single-line for
  *    [subject] and [markdown] (CR and LF become spaces); [text] gets them
  *    as they are.  Trailing newlines of each section are dropped and the
@@ -47,12 +53,13 @@
 #include "render.h"
 
 /* Template kinds: the reminder kinds in their enum order, then digest. */
-#define KIND_DIGEST	5
-#define NKINDS		6
-_Static_assert(RK_FAILURE == 4, "reminder kinds and template kinds differ");
+#define KIND_DIGEST	6
+#define NKINDS		7
+_Static_assert(RK_NOTICE == 4 && RK_FAILURE == 5,
+    "reminder kinds and template kinds differ");
 
 static const char *const kind_names[NKINDS] = {
-	"before", "due", "overdue", "escalation", "failure", "digest",
+	"before", "due", "overdue", "escalation", "notice", "failure", "digest",
 };
 
 enum section {
@@ -86,6 +93,10 @@ enum var {
 	V_KIND_LABEL,
 	V_COUNT,
 	V_INDEX,
+	V_CALENDAR,
+	V_YEAR,
+	V_AFFECTED,
+	V_PROGRESS,
 	V_ITEMS,	/* a block only */
 	NVARS
 };
@@ -93,7 +104,8 @@ enum var {
 static const char *const var_names[NVARS] = {
 	"number", "title", "milestone", "lead", "assist", "office", "deadline",
 	"deadline_date", "weekday", "days", "status", "rule", "ack_url",
-	"failure", "provisional", "kind_label", "count", "index", "items",
+	"failure", "provisional", "kind_label", "count", "index", "calendar",
+	"year", "affected", "progress", "items",
 };
 
 /* What differs between languages besides the templates. */
@@ -134,6 +146,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "办理时限：{{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "进度：{{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "确认收到：{{ack_url}}\n"
 	    "{{/ack_url}}\n"
@@ -148,6 +163,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "> 办理时限：{{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "> 进度：{{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "\n"
 	    "[确认收到]({{ack_url}})\n"
@@ -165,6 +183,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "<tr><th align=\"left\">办理时限</th><td>{{rule}}</td></tr>\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "<tr><th align=\"left\">进度</th><td>{{progress}}</td></tr>\n"
+	    "{{/progress}}\n"
 	    "</table>\n"
 	    "{{#ack_url}}\n"
 	    "<p><a href=\"{{ack_url}}\">确认收到</a></p>\n"
@@ -187,6 +208,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "办理时限：{{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "进度：{{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "确认收到：{{ack_url}}\n"
 	    "{{/ack_url}}\n"
@@ -201,6 +225,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "> 办理时限：{{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "> 进度：{{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "\n"
 	    "[确认收到]({{ack_url}})\n"
@@ -218,6 +245,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "<tr><th align=\"left\">办理时限</th><td>{{rule}}</td></tr>\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "<tr><th align=\"left\">进度</th><td>{{progress}}</td></tr>\n"
+	    "{{/progress}}\n"
 	    "</table>\n"
 	    "{{#ack_url}}\n"
 	    "<p><a href=\"{{ack_url}}\">确认收到</a></p>\n"
@@ -240,6 +270,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "办理时限：{{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "进度：{{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "确认收到：{{ack_url}}\n"
 	    "{{/ack_url}}\n"
@@ -254,6 +287,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "> 办理时限：{{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "> 进度：{{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "\n"
 	    "[确认收到]({{ack_url}})\n"
@@ -271,6 +307,9 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#rule}}\n"
 	    "<tr><th align=\"left\">办理时限</th><td>{{rule}}</td></tr>\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "<tr><th align=\"left\">进度</th><td>{{progress}}</td></tr>\n"
+	    "{{/progress}}\n"
 	    "</table>\n"
 	    "{{#ack_url}}\n"
 	    "<p><a href=\"{{ack_url}}\">确认收到</a></p>\n"
@@ -328,6 +367,30 @@ static const char *const builtin_zh[NKINDS] = {
 	    "{{#ack_url}}\n"
 	    "<p><a href=\"{{ack_url}}\">确认收到</a></p>\n"
 	    "{{/ack_url}}\n"
+	    "</body></html>\n",
+	/* notice.zh.tmpl */
+	    "# 内置模板“notice”（日历通知：某年节假日安排尚未公布，发给 admin_office，中文）的副本。复制后修改，在 duban.conf 中启用：\n"
+	    "#   template \"notice\" { file = \"/etc/duban/templates/notice.zh.tmpl\" }\n"
+	    "# 缺少的段落沿用内置模板。语法见 doc/templates.md。\n"
+	    "[subject]\n"
+	    "【督办通知】{{year}}年{{calendar}}日历的节假日安排尚未公布\n"
+	    "[text]\n"
+	    "【督办通知】{{office}}：\n"
+	    "duban：{{year}}年{{calendar}}日历的节假日安排尚未公布，{{affected}}项期限暂按周末推算。请在公布后更新 holidays 并 reload，受影响的期限将自动重算。\n"
+	    "首个受影响事项：{{number}}「{{title}}」，暂定截止时间：{{deadline}}\n"
+	    "[markdown]\n"
+	    "### 【督办通知】{{year}}年{{calendar}}日历的节假日安排尚未公布\n"
+	    "{{office}}：{{affected}}项期限**暂按周末推算**。请在公布后更新 holidays 并 reload，受影响的期限将自动重算。\n"
+	    "> 首个受影响事项：{{number}}「{{title}}」\n"
+	    "> 暂定截止时间：{{deadline}}\n"
+	    "[html]\n"
+	    "<html><body>\n"
+	    "<p>{{office}}：</p>\n"
+	    "<p>duban：{{year}}年{{calendar}}日历的节假日安排尚未公布，{{affected}}项期限<b>暂按周末推算</b>。请在公布后更新 holidays 并 reload，受影响的期限将自动重算。</p>\n"
+	    "<table>\n"
+	    "<tr><th align=\"left\">首个受影响事项</th><td>{{number}}「{{title}}」</td></tr>\n"
+	    "<tr><th align=\"left\">暂定截止时间</th><td>{{deadline}}</td></tr>\n"
+	    "</table>\n"
 	    "</body></html>\n",
 	/* failure.zh.tmpl */
 	    "# 内置模板“failure”（提醒投递失败，发给上级单位，中文）的副本。复制后修改，在 duban.conf 中启用：\n"
@@ -465,6 +528,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "Time limit: {{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "Progress: {{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "Acknowledge: {{ack_url}}\n"
 	    "{{/ack_url}}\n"
@@ -479,6 +545,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "> Time limit: {{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "> Progress: {{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "\n"
 	    "[Acknowledge]({{ack_url}})\n"
@@ -496,6 +565,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "<tr><th align=\"left\">Time limit</th><td>{{rule}}</td></tr>\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "<tr><th align=\"left\">Progress</th><td>{{progress}}</td></tr>\n"
+	    "{{/progress}}\n"
 	    "</table>\n"
 	    "{{#ack_url}}\n"
 	    "<p><a href=\"{{ack_url}}\">Acknowledge</a></p>\n"
@@ -519,6 +591,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "Time limit: {{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "Progress: {{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "Acknowledge: {{ack_url}}\n"
 	    "{{/ack_url}}\n"
@@ -533,6 +608,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "> Time limit: {{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "> Progress: {{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "\n"
 	    "[Acknowledge]({{ack_url}})\n"
@@ -550,6 +628,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "<tr><th align=\"left\">Time limit</th><td>{{rule}}</td></tr>\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "<tr><th align=\"left\">Progress</th><td>{{progress}}</td></tr>\n"
+	    "{{/progress}}\n"
 	    "</table>\n"
 	    "{{#ack_url}}\n"
 	    "<p><a href=\"{{ack_url}}\">Acknowledge</a></p>\n"
@@ -573,6 +654,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "Time limit: {{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "Progress: {{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "Acknowledge: {{ack_url}}\n"
 	    "{{/ack_url}}\n"
@@ -587,6 +671,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "> Time limit: {{rule}}\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "> Progress: {{progress}}\n"
+	    "{{/progress}}\n"
 	    "{{#ack_url}}\n"
 	    "\n"
 	    "[Acknowledge]({{ack_url}})\n"
@@ -604,6 +691,9 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#rule}}\n"
 	    "<tr><th align=\"left\">Time limit</th><td>{{rule}}</td></tr>\n"
 	    "{{/rule}}\n"
+	    "{{#progress}}\n"
+	    "<tr><th align=\"left\">Progress</th><td>{{progress}}</td></tr>\n"
+	    "{{/progress}}\n"
 	    "</table>\n"
 	    "{{#ack_url}}\n"
 	    "<p><a href=\"{{ack_url}}\">Acknowledge</a></p>\n"
@@ -662,6 +752,31 @@ static const char *const builtin_en[NKINDS] = {
 	    "{{#ack_url}}\n"
 	    "<p><a href=\"{{ack_url}}\">Acknowledge</a></p>\n"
 	    "{{/ack_url}}\n"
+	    "</body></html>\n",
+	/* notice.en.tmpl */
+	    "# A copy of the built-in \"notice\" template, English: a year a calendar does not cover, to admin_office.\n"
+	    "# Edit a copy and name it in duban.conf:\n"
+	    "#   template \"notice\" { file = \"/etc/duban/templates/notice.en.tmpl\" }\n"
+	    "# Sections left out fall back to the built-in ones.  See doc/templates.md.\n"
+	    "[subject]\n"
+	    "[Notice] The {{year}} public holidays of calendar {{calendar}} are not announced\n"
+	    "[text]\n"
+	    "[Notice] {{office}}:\n"
+	    "duban: the {{year}} public holidays of calendar {{calendar}} are not announced yet; {{affected}} deadline(s) count weekends only for now. Add the year to the calendar's holidays when it is announced and reload: the deadlines are then recomputed.\n"
+	    "First item affected: {{number}} “{{title}}”, provisional deadline: {{deadline}}\n"
+	    "[markdown]\n"
+	    "### [Notice] The {{year}} public holidays of calendar {{calendar}} are not announced\n"
+	    "{{office}}: {{affected}} deadline(s) **count weekends only** for now. Add the year to the calendar's holidays when it is announced and reload: the deadlines are then recomputed.\n"
+	    "> First item affected: {{number}} “{{title}}”\n"
+	    "> Provisional deadline: {{deadline}}\n"
+	    "[html]\n"
+	    "<html><body>\n"
+	    "<p>{{office}}:</p>\n"
+	    "<p>duban: the {{year}} public holidays of calendar {{calendar}} are not announced yet; {{affected}} deadline(s) <b>count weekends only</b> for now. Add the year to the calendar's holidays when it is announced and reload: the deadlines are then recomputed.</p>\n"
+	    "<table>\n"
+	    "<tr><th align=\"left\">First item affected</th><td>{{number}} “{{title}}”</td></tr>\n"
+	    "<tr><th align=\"left\">Provisional deadline</th><td>{{deadline}}</td></tr>\n"
+	    "</table>\n"
 	    "</body></html>\n",
 	/* failure.en.tmpl */
 	    "# A copy of the built-in \"failure\" template, English: undelivered reminder, to the supervising office.\n"
@@ -790,13 +905,14 @@ static const struct lang languages[] = {
 		.weekday_first = false,
 		.assist_sep = "、",
 		.kind_labels = { "即将到期", "今天到期", "已逾期", "督办升级",
-		    "投递失败", "督办汇总" },
+		    "督办通知", "投递失败", "督办汇总" },
 		.left_one = "还剩1个工作日",
 		.left_many = "还剩%d个工作日",
 		.due_today = "今天到期",
 		.overdue_one = "已逾期1个工作日",
 		.overdue_many = "已逾期%d个工作日",
-		.provisional = "（%d年节假日未公布，日期为暂定）",
+		.provisional = "（%d年节假日安排尚未公布，期限按周末推算，"
+		    "公布后自动重算）",
 		.builtin = builtin_zh,
 	},
 	{
@@ -805,14 +921,15 @@ static const struct lang languages[] = {
 		.weekday_first = true,
 		.assist_sep = ", ",
 		.kind_labels = { "Upcoming", "Due today", "Overdue",
-		    "Escalation", "Delivery failure", "Digest" },
+		    "Escalation", "Notice", "Delivery failure", "Digest" },
 		.left_one = "1 working day left",
 		.left_many = "%d working days left",
 		.due_today = "due today",
 		.overdue_one = "1 working day overdue",
 		.overdue_many = "%d working days overdue",
 		.provisional = " (the %d public holidays are not announced yet:"
-		    " the date is provisional)",
+		    " the deadline counts weekends only and is recomputed when"
+		    " they are)",
 		.builtin = builtin_en,
 	},
 };
@@ -1386,6 +1503,9 @@ var_value(const struct render_ctx *c, enum var v, struct buf *b)
 	case V_FAILURE:
 		str_value(it->failure, b);
 		break;
+	case V_PROGRESS:
+		str_value(it->progress, b);
+		break;
 	case V_PROVISIONAL:
 		if (it->provisional)
 			buf_printf(b, l->provisional,
@@ -1400,6 +1520,17 @@ var_value(const struct render_ctx *c, enum var v, struct buf *b)
 		break;
 	case V_INDEX:
 		buf_printf(b, "%zu", c->index);
+		break;
+	case V_CALENDAR:
+		str_value(it->calendar, b);
+		break;
+	case V_YEAR:
+		if (it->year != 0)
+			buf_printf(b, "%d", it->year);
+		break;
+	case V_AFFECTED:
+		if (it->kind == RK_NOTICE)
+			buf_printf(b, "%d", it->affected);
 		break;
 	case V_ITEMS:
 	case NVARS:
@@ -1537,8 +1668,15 @@ item_json(const struct render_item *it)
 	json_object_set_new(o, "provisional", json_boolean(it->provisional));
 	json_object_set_new(o, "rule", json_str(it->rule));
 	json_object_set_new(o, "ack_url", json_str(it->ack_url));
+	if (it->progress != NULL)
+		json_object_set_new(o, "progress", json_str(it->progress));
 	if (it->failure != NULL)
 		json_object_set_new(o, "failure", json_str(it->failure));
+	if (it->kind == RK_NOTICE) {
+		json_object_set_new(o, "calendar", json_str(it->calendar));
+		json_object_set_new(o, "year", json_integer(it->year));
+		json_object_set_new(o, "affected", json_integer(it->affected));
+	}
 	return o;
 }
 

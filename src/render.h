@@ -1,6 +1,7 @@
 /*
  * Messages from templates.  One template per kind (before = upcoming, due =
- * due today, overdue, escalation, digest, failure = delivery failure), in
+ * due today, overdue, escalation, notice = a year a calendar does not
+ * cover, digest, failure = delivery failure), in
  * Chinese (default) or English, each overridable by a file named in config
  * (template "KIND" { file = "..." }).  A template yields every form a
  * channel needs: subject, plain text, markdown and HTML.
@@ -37,6 +38,12 @@ struct render_item {
 	const char		*rule;		/* "依申请公开答复：20个工作日，已延期1次"; NULL */
 	const char		*ack_url;	/* NULL: no link */
 	const char		*failure;	/* RK_FAILURE: what failed and why */
+	const char		*progress;	/* "7/12家" (target.h); NULL */
+	/* RK_NOTICE: the calendar, the year it does not cover, and how
+	   many open items have their deadline in that year. */
+	const char		*calendar;
+	int			 year;
+	int			 affected;
 };
 
 struct templates;

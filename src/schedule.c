@@ -103,6 +103,15 @@ schedule_replan_all(struct schedule *s)
 	return rc;
 }
 
+int
+schedule_replan_changed(struct schedule *s)
+{
+	int rc = replan_all_if_changed(s->d);
+
+	schedule_rearm(s);
+	return rc;
+}
+
 /*
  * Renders show[0..nshow) and submits the message carrying rows[0..n) (one
  * office and channel; the dispatcher takes ownership of the copy).  Rows

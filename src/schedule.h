@@ -17,8 +17,13 @@ struct schedule;
 
 struct schedule *schedule_new(struct duban *);
 void schedule_free(struct schedule *);
-/* Plans every open task and case (start-up, reload).  0 or -1. */
+/* Plans every open task and case (e.g. after an import).  0 or -1. */
 int schedule_replan_all(struct schedule *);
+/*
+ * Start-up and reload: plans every open task and case only when the
+ * planning inputs changed (replan_all_if_changed).  0 or -1.
+ */
+int schedule_replan_changed(struct schedule *);
 /* Plans one item after it changed (opened, extended, paused, closed...). */
 int schedule_replan(struct schedule *, enum item_type, int64_t item_id);
 /* Re-arms the timer for the earliest pending row (call after changes). */

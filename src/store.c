@@ -52,6 +52,7 @@ store_set_error(struct store *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(st->err, sizeof st->err, fmt, ap);
 	va_end(ap);
+	st->errclass = STORE_EOTHER;	/* a backend may tell more after */
 }
 
 const char *

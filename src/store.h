@@ -101,6 +101,14 @@ struct task_change {
 	char			*old;
 };
 
+/* The recorded state of one office's part of a task. */
+struct task_part {
+	char	*office;
+	int64_t	 done_at;	/* 0: open */
+	char	*note;		/* NULL */
+	int64_t	 updated_at;
+};
+
 struct case_rec {
 	const char	*ref;		/* the caller's reference, unique */
 	const char	*rule;
@@ -116,6 +124,8 @@ struct case_event_rec {
 	char			*milestone;	/* NULL: all */
 	char			*note;		/* NULL */
 	int64_t			 recorded_at;
+	bool			 forced;	/* a close forced before the
+						   minimum period ended */
 };
 
 /* A stored case. */
@@ -127,6 +137,15 @@ struct case_row {
 	char	*title;
 	int64_t	 created_at;
 	bool	 closed;	/* has a whole-case TL_CLOSED event */
+};
+
+/* One progress report on a task's target. */
+struct task_progress_rec {
+	int64_t	 id;
+	double	 value;
+	char	*office;	/* NULL */
+	char	*note;		/* NULL */
+	int64_t	 recorded_at;
 };
 
 /* A row the caller wants in the outbox (plan.c); strings are borrowed. */
@@ -238,8 +257,10 @@ struct store_ops {
 		    bool *existed);
 	/* The case's id, or *id = 0 when no case has that ref. */
 	int	(*case_find)(struct store *, const char *ref, int64_t *id);
+	/* forced: a close before the minimum period (note is the reason). */
 	int	(*case_event_add)(struct store *, int64_t case_id,
-		    const struct tl_event *, const char *note, int64_t now);
+		    const struct tl_event *, const char *note, bool forced,
+		    int64_t now);
 	/* The case's events in order; free with case_events_free. */
 	int	(*case_events)(struct store *, int64_t case_id,
 		    struct case_event_rec **events, size_t *n);
@@ -318,12 +339,70 @@ struct store_ops {
 	/* Small named values (e.g. the ack signing key), NULL when unset. */
 	int	(*meta_get)(struct store *, const char *key, char **value);
 	int	(*meta_put)(struct store *, const char *key, const char *value);
+
+	/*
+	 * Parts of a task ("分别负责"): which offices a task has parts for is
+	 * the config's business (replan_task_parts); the store keeps how each
+	 * part stands.  task_part_set records office's part of the task as
+	 * done at done_at (0: open again) with note (NULL: none), replacing
+	 * what was recorded; task_parts returns the recorded parts by office
+	 * (free with task_parts_free).
+	 */
+	int	(*task_part_set)(struct store *, int64_t task_id,
+		    const char *office, int64_t done_at, const char *note,
+		    int64_t now);
+	int	(*task_parts)(struct store *, int64_t task_id,
+		    struct task_part **parts, size_t *n);
+	/*
+	 * Progress on a task's target: a value reached (>= 0), with the
+	 * office that reported it and a note (both may be NULL).
+	 */
+	int	(*task_progress_add)(struct store *, int64_t task_id,
+		    double value, const char *office, const char *note,
+		    int64_t now);
+	/*
+	 * The progress recorded for a task, oldest first (the last is the
+	 * current value).  Free with task_progress_free.
+	 */
+	int	(*task_progress)(struct store *, int64_t task_id,
+		    struct task_progress_rec **rows, size_t *n);
+
+	/*
+	 * Counts for /metrics without reading the rows.  reminders_count
+	 * calls fn for each state and channel that has rows, with their
+	 * number and earliest due_at; tasks_overdue_count for each lead of
+	 * active tasks not done whose due day is before before_day, with
+	 * their number.  fn returns 0, or -1 to stop (the op then fails).
+	 */
+	int	(*reminders_count)(struct store *,
+		    int (*fn)(void *arg, enum reminder_state,
+		    const char *channel, int64_t count, int64_t min_due),
+		    void *arg);
+	int	(*tasks_overdue_count)(struct store *, int before_day,
+		    int (*fn)(void *arg, const char *lead, int64_t count),
+		    void *arg);
+};
+
+/* What kind of failure the last error was, for callers that must tell. */
+enum store_errclass {
+	STORE_EOK,
+	STORE_EFULL,	/* the database or the disk is full */
+	STORE_EBUSY,	/* locked by another connection: try again */
+	STORE_EIO,	/* I/O error or corruption */
+	STORE_EOTHER,
 };
 
 struct store {
 	const struct store_ops	*ops;
 	char			 err[512];
+	enum store_errclass	 errclass;	/* store_set_error: EOTHER */
 };
+
+static inline enum store_errclass
+store_errclass(const struct store *st)
+{
+	return st->errclass;
+}
 
 /* The backend called name (NULL: the default), or NULL. */
 const struct store_ops *store_backend(const char *name);
@@ -339,6 +418,8 @@ void office_rows_free(struct office_row *, size_t n);
 void task_rows_free(struct task_row *, size_t n);
 void task_changes_free(struct task_change *, size_t n);
 void case_rows_free(struct case_row *, size_t n);
+void task_progress_free(struct task_progress_rec *, size_t n);
+void task_parts_free(struct task_part *, size_t n);
 
 extern const struct store_ops store_sqlite_ops;
 

@@ -41,6 +41,10 @@
  *    milestone still open.
  *  - An event earlier than the one before it is refused; events may share
  *    an instant.
+ *  - A milestone's minimum period is counted from the opening like a limit
+ *    of its own (no pause, extension or roll moves it) and ends at the
+ *    end of its last day; a close of that milestone before then is too
+ *    early (the API refuses it unless forced, with a reason).
  */
 #include "timelimit.h"
 
@@ -775,5 +779,69 @@ tl_deadline(const struct tl_rule *rule, size_t m,
 	out->at = w.at;
 	out->provisional = w.provisional;
 	out->late = out->status == TL_DONE && out->closed_at > w.at;
+	return 0;
+}
+
+int
+tl_minimum_end(const struct tl_rule *rule, size_t m,
+    const struct tl_event *events, size_t n, int *day, int64_t *at,
+    char *err, size_t errlen)
+{
+	struct milestone_rule mr;
+	struct tl_rule minrule;
+	struct tl_deadline dl;
+
+	if (m >= rule->nmilestones || rule->milestones[m].minimum.n == 0)
+		return 0;
+	if (n == 0 || events[0].kind != TL_OPENED) {
+		set_err(err, errlen, "case is not opened");
+		return -1;
+	}
+	/* The minimum counts like a limit of its own from the opening. */
+	mr.name = rule->milestones[m].name;
+	mr.limit = rule->milestones[m].minimum;
+	mr.minimum.n = 0;
+	mr.minimum.unit = DUR_DAYS;
+	minrule = *rule;
+	minrule.milestones = &mr;
+	minrule.nmilestones = 1;
+	minrule.extension.n = 0;
+	minrule.max_extensions = 0;
+	minrule.roll = false;
+	if (tl_deadline(&minrule, 0, events, 1, &dl, err, errlen) == -1)
+		return -1;
+	*day = dl.day;
+	*at = dl.at;
+	return 1;
+}
+
+int
+tl_close_too_early(const struct tl_rule *rule, const struct tl_event *events,
+    size_t n, const struct tl_event *ev, char *err, size_t errlen)
+{
+	char daybuf[DAY_STRLEN], durbuf[64];
+	int64_t at;
+	size_t m;
+	int day, rc;
+
+	if (ev->kind != TL_CLOSED)
+		return 0;
+	for (m = 0; m < rule->nmilestones; m++) {
+		if (!event_names(rule, ev, m) ||
+		    milestone_close_index(rule, m, events, n) < n)
+			continue;
+		rc = tl_minimum_end(rule, m, events, n, &day, &at, err,
+		    errlen);
+		if (rc == -1)
+			return -1;
+		if (rc == 0 || ev->at >= at)
+			continue;
+		set_err(err, errlen, "the minimum period (%s) of \"%s\" "
+		    "ends on %s; a close before it must be forced with a "
+		    "reason", duration_format(&rule->milestones[m].minimum,
+		    durbuf, sizeof durbuf), rule->milestones[m].name,
+		    day_format(day, daybuf));
+		return 1;
+	}
 	return 0;
 }

@@ -42,6 +42,7 @@ struct calendar;
 struct milestone_rule {
 	char		*name;	/* "contact", "rectify"; "deadline" if only one */
 	struct duration	 limit;
+	struct duration	 minimum;	/* n == 0: none; may not close before */
 };
 
 struct tl_rule {
@@ -121,5 +122,22 @@ int tl_check_event(const struct tl_rule *, const struct tl_event *events,
 int tl_deadline(const struct tl_rule *, size_t m,
     const struct tl_event *events, size_t n, struct tl_deadline *out,
     char *err, size_t errlen);
+
+/*
+ * The end of milestone m's minimum period: its `minimum` counted from the
+ * opening event like a limit (pauses and extensions do not move it).  1
+ * with *day and *at set, 0 when the milestone has no minimum, -1 with err.
+ */
+int tl_minimum_end(const struct tl_rule *, size_t m,
+    const struct tl_event *events, size_t n, int *day, int64_t *at,
+    char *err, size_t errlen);
+
+/*
+ * Whether the close ev (TL_CLOSED, valid after events[0..n)) comes before
+ * the minimum period of a milestone it closes is complete: 1 with a message
+ * naming the day the minimum ends in err, 0 when it may close, -1 with err.
+ */
+int tl_close_too_early(const struct tl_rule *, const struct tl_event *events,
+    size_t n, const struct tl_event *ev, char *err, size_t errlen);
 
 #endif

@@ -242,7 +242,7 @@ grep -q 'CP-7' "$TMP/body" || fail "the page does not name the case"
 # (GK-2024-001 after its extension; CP-7's rectify, contact being closed).
 expect 200 GET /v1/cases
 jcheck "[c['ref'] for c in d['cases']] == ['GK-2024-001', 'CP-7']"
-jcheck "d['cases'][0] == {'ref': 'GK-2024-001', 'rule': 'disclosure', 'office': '综合处', 'title': '关于某项目环评信息的公开申请', 'opened_at': '2024-09-20T00:00:00+08:00', 'status': 'open', 'deadline': '2024-11-22T23:59:59+08:00'}"
+jcheck "d['cases'][0] == {'ref': 'GK-2024-001', 'rule': 'disclosure', 'office': '综合处', 'title': '关于某项目环评信息的公开申请', 'opened_at': '2024-09-20T00:00:00+08:00', 'status': 'open', 'deadline': '2024-11-22T23:59:59+08:00', 'provisional': False}"
 jcheck "d['cases'][1]['deadline'] == '2024-09-27T23:59:59+08:00' and d['cases'][1]['opened_at'] == '2024-09-20T09:30:00+08:00'"
 expect 200 GET "/v1/cases?office=局综合处&limit=1"
 jcheck "[c['ref'] for c in d['cases']] == ['GK-2024-001']"

@@ -18,7 +18,7 @@ wait_for_line "$LOG" 'ready'
 expect_grep "$LOG" 'now 2024-10-23T23:5[0-9]:[0-9][0-9]+08:00'
 
 ntasks=$(grep -c '^task ' "$CONF")
-[ "$(q 'select count(*) from tasks where retired_at is null')" -eq "$ntasks" ] ||
+[ "$(q "select count(*) from tasks where retired_at is null and source = 'config'")" -eq "$ntasks" ] ||
 	fail "expected $ntasks config tasks in the store"
 [ "$(q 'pragma journal_mode')" = wal ] || fail "store is not in WAL mode"
 [ "$(stat -c '%a %G' "$TMP/duban.sock")" = "660 daemon" ] ||

@@ -5,7 +5,9 @@
 # section, roles and notes and writes nothing; the import gives tasks 1–13
 # as 20 tasks with the right lead and offices (task list --json); a
 # re-import changes nothing; a GBK copy is the same plan; unknown offices
-# are listed together.
+# are listed together.  Seed 001 (宁药监, traditional characters with
+# pinyin glosses such as "(qū)") imports in simplified characters without
+# the glosses; a missing OpenCC data file is an error naming it.
 . "$top_srcdir/tests/integration/lib.sh"
 command -v iconv >/dev/null || { echo "iconv not found: skipping"; exit 77; }
 [ "${PYTHON3:-no}" != no ] || PYTHON3=$(command -v python3 || echo no)
@@ -58,10 +60,16 @@ EOF
 	office 省药品审评中心
 	office 相关处室 省局相关处室 省局机关相关处室 机关相关处室
 	office 机关各处室 省局机关各处室
-	office 直属事业单位 省局直属事业单位 省局各直属事业单位 各直属事业单位
+	office 直属事业单位 省局直属事业单位 省局各直属事业单位 各直属事业单位 \
+	    直属各事业单位
 	# Seed 004's item 17 writes "省局药品生产处" for 药品生产监管处.
 	office 药品生产处 省局药品生产处
 	office 各支部
+	# Seed 001's other offices.
+	for o in 综合处 药品注册与生产监管处 稽查局 药品安全技术查验中心 \
+	    药品审评查验和不良反应监测中心; do
+		office "$o"
+	done
 	for c in 太原 大同 朔州; do
 		office "${c}市局"
 	done
@@ -147,10 +155,15 @@ first = {k: t for k, t in tasks.items() if int(k.split(".")[0]) <= 13}
 ok = sorted(first) == sorted(want)
 for k, (lead, assist) in want.items():
     t = tasks.get(k)
-    if t is None or t["lead"] != lead or t["assist"] != assist or \
+    # assist here lists the assisting then the responsible offices.
+    if t is None or t["lead"] != lead or \
+       t["assist"] + t["responsible"] != assist or t["number"] != k or \
        t["due"] != "2022-12-31" or t["source"] != "import:jin-2022":
         print("task", k, "is", t, file=sys.stderr)
         ok = False
+ok = ok and tasks["9.2"]["assist"] == ["机关各处室"] and \
+    tasks["9.2"]["responsible"] == ["各市局"]
+ok = ok and tasks["7"]["section"] == "(二)加强智慧监管能力建设"
 ok = ok and tasks["12"]["due_text"] == "年内" and tasks["1.1"]["due_text"] is None
 ok = ok and tasks["1.1"]["title"].startswith("健全药品监管体系。")
 ok = ok and tasks["29.1"]["due_text"] == "年底前"
@@ -179,5 +192,67 @@ expect_grep "$TMP/out" '^plan unknown: 3 added, 0 changed, 0 unchanged; offices 
 # Without a year, tasks without a due phrase are an error.
 expect_exit 65 ctl import "$TMP/unknown.txt"
 expect_grep "$TMP/err" "unknown.txt:2: task 1: no due phrase in the text; give the plan's year (--year YYYY)"
+
+# Seed 001: traditional characters and glosses, read as simplified.
+SEED1="$top_srcdir/tests/data/seed001.txt"
+grep -q '監(jiān)管' "$SEED1" || fail "seed001.txt is not the seed as written"
+expect_exit 0 ctl import "$SEED1" --year 2023 --plan ning-2023 --dry-run
+expect_grep "$TMP/out" '^dry run: plan ning-2023: 19 added, 0 changed, 0 unchanged (nothing written)$'
+expect_grep "$TMP/out" '^9	根据年度重点工作,依法编制年度重大行政决策事项目录,通过局网站于3月31日前向社会公开,公开率达到100%。$'
+expect_grep "$TMP/out" '^  due: 2023-03-31 (于3月31日前)$'
+expect_exit 0 ctl import "$SEED1" --year 2023 --plan ning-2023
+expect_grep "$TMP/out" '^plan ning-2023: 19 added, 0 changed, 0 unchanged$'
+list import:ning-2023
+"$PYTHON3" - "$TMP/list.json" <<'EOF' || fail "seed 001 imported wrong"
+import json, re, sys
+ALL = ["机关各处室", "直属事业单位"]
+want = {  # number: lead, assist, responsible, due, due_text, section
+    "1": ("政策法规处", [], ["药品注册与生产监管处", "药品流通监管处",
+          "医疗器械监管处", "化妆品监管处", "稽查局"], "2023-12-31", None,
+          "一、著力深化重点领域信息公开"),
+    "2": ("政策法规处", [], ALL, "2023-12-31", None,
+          "一、著力深化重点领域信息公开"),
+    "6": ("药品注册与生产监管处", ["综合处", "政策法规处", "药品流通监管处",
+          "医疗器械监管处", "化妆品监管处", "药品安全技术查验中心",
+          "药品审评查验和不良反应监测中心"], [], "2023-12-31", None,
+          "二、著力规范政策发布和解读"),
+    "7": ("机关各处室", [], ["直属事业单位"], "2023-12-31", "年内",
+          "二、著力规范政策发布和解读"),
+    "9": ("政策法规处", [], [], "2023-03-31", "于3月31日前",
+          "三、著力加强政民互动"),
+    "11": ("政策法规处", ALL, [], "2023-12-31", None, "三、著力加强政民互动"),
+    "12": ("综合处", [], ["药品安全技术查验中心"], "2023-12-31", None,
+           "三、著力加强政民互动"),
+    "13": ("综合处", [], ALL, "2023-09-30", "9月", "三、著力加强政民互动"),
+    "17": ("机关党委", [], ALL, "2023-12-31", None, "四、著力完善政务公开保障"),
+    "19": ("综合处", [], ALL, "2023-12-31", None, "四、著力完善政务公开保障"),
+}
+tasks = {t["number"]: t
+         for t in json.load(open(sys.argv[1], encoding="utf-8"))["tasks"]}
+ok = sorted(tasks, key=int) == [str(n) for n in range(1, 20)]
+for k, w in want.items():
+    t = tasks.get(k)
+    if t is None or (t["lead"], t["assist"], t["responsible"], t["due"],
+                     t["due_text"], t["section"]) != w:
+        print("task", k, "is", t, file=sys.stderr)
+        ok = False
+gloss = re.compile("[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+[)）]")
+for t in tasks.values():
+    if gloss.search(t["title"]) or re.search("[監關務處區業機單藥發規質網應]",
+                                             t["title"] + t["section"]):
+        print("task", t["number"], "is not simplified:", t["title"],
+              file=sys.stderr)
+        ok = False
+ok = ok and tasks["16"]["title"] == "强化规范机关网络工作群管理,持续加强保密" \
+    "教育,进一步转变工作作风,有效杜绝“指尖泄密”,消除“指尖形式主义”。"
+sys.exit(0 if ok else 1)
+EOF
+expect_exit 0 ctl import "$SEED1" --year 2023 --plan ning-2023
+expect_grep "$TMP/out" '^plan ning-2023: 0 added, 0 changed, 19 unchanged$'
+
+# A t2s.json in the working directory is not OpenCC's: it is ignored.
+mkdir "$TMP/opencc"
+printf '{"name": "broken", "segmentation": {"type": "mmseg", "dict": {"type": "ocd2", "file": "NoSuchPhrases.ocd2"}}, "conversion_chain": [{"dict": {"type": "ocd2", "file": "NoSuchPhrases.ocd2"}}]}\n' >"$TMP/opencc/t2s.json"
+(cd "$TMP/opencc" && expect_exit 0 ctl import "$SEED1" --year 2023 --dry-run)
 
 stop_duband

@@ -2,11 +2,14 @@
 # Disk full (issue 6, reliability 3).  The store lives on a small tmpfs
 # mounted for the test (root and a working mount(8) needed: else skipped,
 # with the reason).  Once a filler file has taken the last free block,
-# duband keeps serving reads (GET /v1/tasks, GET /v1/tasks/KEY), refuses the
-# writes that need space (POST /v1/tasks) with a 5xx and a message saying
-# the disk is full, logs it, and stays up; when the filler is removed the
-# next write succeeds.  Every task acknowledged with 201 is in the store at
-# the end, none of the refused ones is, and PRAGMA integrity_check is ok.
+# duband keeps serving reads (GET /v1/tasks, GET /v1/tasks/KEY: 200),
+# refuses the writes that need space (POST /v1/tasks) with 507 Insufficient
+# Storage and an error saying "database or disk is full", logs it, and
+# stays up; when the filler is removed the next write succeeds.  A database
+# locked by another process (an exclusive transaction held past the busy
+# timeout) refuses writes with 503 and Retry-After, reads still answer.
+# Every task acknowledged with 201 is in the store at the end, none of the
+# refused ones is, and PRAGMA integrity_check is ok.
 . "$top_srcdir/tests/integration/lib.sh"
 command -v curl >/dev/null || { echo "curl not found: skipping"; exit 77; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 not found: skipping"; exit 77; }
@@ -46,7 +49,7 @@ jget() {	# jget EXPR: a Python expression on the answer d
 }
 
 # api METHOD PATH [JSON]: the answer goes to $TMP/api.json, its HTTP status
-# to $status.
+# to $status, its headers to $TMP/api.headers.
 api() {
 	if [ $# -ge 3 ]; then
 		set -- "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
@@ -54,7 +57,7 @@ api() {
 	method=$1 path=$2
 	shift 2
 	status=$(curl -sS --max-time $((10 * SLOW)) --unix-socket "$SOCK" -X "$method" "$@" \
-	    -o "$TMP/api.json" -w '%{http_code}' "http://duban$path") || status=none
+	    -D "$TMP/api.headers" -o "$TMP/api.json" -w '%{http_code}' "http://duban$path") || status=none
 }
 expect_api() {	# expect_api STATUS METHOD PATH [JSON]
 	want=$1
@@ -103,13 +106,14 @@ while :; do
 	api POST /v1/tasks "$(task "full-$n")"
 	case $status in
 	201)	echo "full-$n" >>"$TMP/accepted";;
-	5??)	break;;
+	507)	break;;
 	*)	cat "$TMP/api.json" >&2; fail "POST on a full disk: HTTP $status";;
 	esac
 done
 refused="full-$n"
 echo "task $n refused: HTTP $status $(cat "$TMP/api.json")"
-jget "d['error']" | grep -qi 'full' || fail "the refusal does not say the disk is full: $(cat "$TMP/api.json")"
+jget "d['error']" | grep -q 'database or disk is full' ||
+	fail "the refusal does not say the disk is full: $(cat "$TMP/api.json")"
 grep -i 'full' "$LOG" >/dev/null || { cat "$LOG" >&2; fail "nothing logged about the full disk"; }
 kill -0 "$(cat "$TMP/duband.pid")" || fail "duband died: $(tail -5 "$LOG")"
 
@@ -122,7 +126,9 @@ expect_api 200 GET /v1/tasks/before-full
 expect_api 404 GET "/v1/tasks/$refused"
 # Refused again, still with its reason, while the disk stays full.
 api POST /v1/tasks "$(task "$refused")"
-case $status in 5??) ;; *) fail "second POST on a full disk: HTTP $status";; esac
+[ "$status" = 507 ] || fail "second POST on a full disk: HTTP $status"
+jget "d['error']" | grep -q 'database or disk is full' || fail "second refusal: $(cat "$TMP/api.json")"
+expect_api 200 GET /healthz
 
 # Space comes back: writes work again, the refused key included.
 rm "$MNT/filler"
@@ -135,6 +141,28 @@ jget "'\n'.join(sorted(t['key'] for t in d['tasks']))" >"$TMP/listed"
 sort "$TMP/accepted" | diff - "$TMP/listed" >/dev/null ||
 	fail "tasks listed after the recovery: $(sort "$TMP/accepted" | diff - "$TMP/listed")"
 expect_api 200 GET /healthz
+
+# Another process holds the write lock past the busy timeout (5 s): 503
+# with Retry-After, reads still served; the write works once it is gone.
+"$PY" -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("begin exclusive")
+print("locked", flush=True)
+time.sleep(600)' "$DB" >"$TMP/lock.out" 2>&1 &
+locker=$!
+wait_for_line "$TMP/lock.out" locked $((10 * SLOW))
+t0=$(date +%s)
+api POST /v1/tasks "$(task while-locked)"
+t1=$(date +%s)
+[ "$status" = 503 ] || { kill "$locker"; cat "$TMP/api.json" >&2; fail "POST on a locked database: HTTP $status"; }
+echo "while locked: HTTP $status after $((t1 - t0)) s: $(cat "$TMP/api.json")"
+grep -qi '^Retry-After: [0-9]' "$TMP/api.headers" || { kill "$locker"; fail "503 without Retry-After"; }
+jget "d['error']" | grep -q 'busy' || { kill "$locker"; fail "the 503 does not say busy: $(cat "$TMP/api.json")"; }
+expect_api 200 GET /v1/tasks/before-full
+kill "$locker"
+wait "$locker" 2>/dev/null || true
+expect_api 201 POST /v1/tasks "$(task while-locked)"
+echo while-locked >>"$TMP/accepted"
 stop_duband
 
 expect_eq "$(q 'pragma integrity_check')" ok "integrity"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The libFuzzer targets of tests/fuzz/ (parsers, config check, CSV
-# importer, iCalendar reader), built here with clang, ASan and UBSan from
-# the sources in src/ (all but the two main()s and dubanctl's commands).
+# importer, iCalendar reader, API request bodies), built here with clang,
+# ASan and UBSan from the sources in src/ (all but dubanctl's main and
+# commands; duband.c with its main renamed, for the API's reload).
 # Each target first replays every input kept in tests/fuzz/regress/TARGET/
 # (crashes found before, now fixed), then fuzzes for FUZZ_SECONDS (default
 # 15; set it higher for a long run) from the seeds in
@@ -14,7 +15,7 @@ CC_FUZZ=${CC_FUZZ:-clang}
 command -v "$CC_FUZZ" >/dev/null || { echo "$CC_FUZZ not found: skipping"; exit 77; }
 command -v pkg-config >/dev/null || { echo "pkg-config not found: skipping"; exit 77; }
 FUZZ_SECONDS=${FUZZ_SECONDS:-15}
-FUZZ_TARGETS=${FUZZ_TARGETS:-parse config csv ics}
+FUZZ_TARGETS=${FUZZ_TARGETS:-parse config csv ics api}
 FUZZ="$top_srcdir/tests/fuzz"
 
 # libclang-rt-14-dev provides libFuzzer; without it clang cannot link.
@@ -32,13 +33,17 @@ VERSION=$(sed -n 's/^AC_INIT(\[duban\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/confi
 # (The quotes are part of the words: they make the macros strings.)
 CFLAGS_FUZZ="$CFLAGS_FUZZ -DPACKAGE_VERSION=\"$VERSION\" -DSYSCONFDIR=\"/etc\""
 CFLAGS_FUZZ="$CFLAGS_FUZZ -DLOCALSTATEDIR=\"/var\" -DRUNSTATEDIR=\"/run\""
+# OpenCC's data directory as configure found it (Makefile.am's OPENCC_T2S).
+OPENCC_DATADIR=$(sed -n 's/^OPENCC_DATADIR = //p' "$top_builddir/Makefile" 2>/dev/null)
+[ -n "$OPENCC_DATADIR" ] || OPENCC_DATADIR="$(pkg-config --variable=prefix opencc)/share/opencc"
+CFLAGS_FUZZ="$CFLAGS_FUZZ -DOPENCC_T2S=\"$OPENCC_DATADIR/t2s.json\""
 
 # The library: every source but the mains and dubanctl's commands,
 # compiled for coverage (fuzzer-no-link), several at a time.
 mkdir "$TMP/obj"
 for src in "$top_srcdir"/src/*.c; do
 	case ${src##*/} in
-	duband.c|dubanctl.c|ctl_*.c) continue ;;
+	dubanctl.c|ctl_*.c) continue ;;
 	esac
 	echo "$src"
 done >"$TMP/sources"
@@ -47,8 +52,12 @@ xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c \
     'o="$1/obj/$(basename "$2" .c).o"; $3 -c $4 -fsanitize=fuzzer-no-link "$2" -o "$o" 2>"$o.err" || { cat "$o.err" >&2; exit 255; }' \
     sh "$TMP" {} "$CC_FUZZ" "$CFLAGS_FUZZ" <"$TMP/sources" ||
 	fail "cannot compile src/ with $CC_FUZZ"
+# libFuzzer has the main(): duband's is renamed (nothing calls it).
+OBJCOPY=$(command -v objcopy || command -v llvm-objcopy || echo objcopy)
+"$OBJCOPY" --redefine-sym main=duband_main "$TMP/obj/duband.o" ||
+	fail "objcopy duband.o"
 # An archive, as libduban.a: a target links only the objects it needs
-# (the API's, for one, call into duband.c).
+# (only the API's need duband.c).
 ar rcs "$TMP/libduban-fuzz.a" "$TMP"/obj/*.o || fail "ar"
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"

@@ -826,6 +826,49 @@ test_office_names(void **state)
 	scratch_close(&s);
 }
 
+/* admin_office: an office or an alias of one (stored as the name). */
+static void
+test_admin_office(void **state)
+{
+	struct scratch s;
+	struct config *conf;
+	const char *path, *main_path;
+	static const char base[] =
+	    "calendar \"c\" { holidays = {\"2024-01-01\"} }\n"
+	    "office \"办公室\" { aliases = {\"局办公室\"} }\n"
+	    "group \"各处\" { members = {\"办公室\"} }\n";
+	char text[512];
+
+	(void)state;
+	scratch_open(&s);
+	path = scratch_write(&s, "none.conf", base);
+	conf = load_ok(path);
+	assert_null(conf->admin_office);
+	config_free(conf);
+
+	snprintf(text, sizeof text, "%sadmin_office = \"局办公室\"\n", base);
+	path = scratch_write(&s, "alias.conf", text);
+	conf = load_ok(path);
+	assert_string_equal(conf->admin_office, "办公室");
+	config_free(conf);
+
+	snprintf(text, sizeof text, "%s\nadmin_office = \"无此处\"\n", base);
+	path = scratch_write(&s, "unknown.conf", text);
+	load_bad1(path, 5, "admin_office: office \"无此处\" is not defined");
+
+	snprintf(text, sizeof text, "%sadmin_office = \"各处\"\n", base);
+	path = scratch_write(&s, "group.conf", text);
+	load_bad1(path, 4, "admin_office: office \"各处\" is not defined");
+
+	/* Set in an included file: the error names that file and line. */
+	path = scratch_write(&s, "inc/admin.conf", "\nadmin_office = \"无\"\n");
+	snprintf(text, sizeof text, "%sinclude(\"inc/admin.conf\")\n", base);
+	main_path = scratch_write(&s, "main.conf", text);
+	load_bad_in(main_path, path, 2,
+	    "admin_office: office \"无\" is not defined");
+	scratch_close(&s);
+}
+
 static void
 test_calendar_values(void **state)
 {
@@ -1279,6 +1322,7 @@ main(void)
 		cmocka_unit_test(test_rules_and_tasks),
 		cmocka_unit_test(test_workhours_rules),
 		cmocka_unit_test(test_office_names),
+		cmocka_unit_test(test_admin_office),
 		cmocka_unit_test(test_calendar_values),
 		cmocka_unit_test(test_reminder_settings),
 		cmocka_unit_test(test_channel_limits),

@@ -3,7 +3,10 @@
  * assisting and responsible offices, sections, notes and due dates; the
  * numbering forms, GBK, names with 和, the 省局 prefix through aliases,
  * parentheses that are not responsibilities, due phrases, titles cut to
- * size, and the errors and warnings.
+ * size, and the errors and warnings.  Seed 001 (宁药监, traditional
+ * characters with stray pinyin glosses): its 19 items in simplified
+ * characters without glosses, with its role words (配合落实, 依职责分别
+ * 落实), "及" between names and "机关党委〔人事与老干部处〕".
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -226,20 +229,18 @@ check_task(const struct plan_text *pt, size_t i, const struct want *w)
 	assert_string_equal(buf, w->assisting);
 	join(buf, sizeof buf, it->responsible, it->nresponsible);
 	assert_string_equal(buf, w->responsible);
-	/* What POST /v1/import gets: assisting, then responsible. */
-	snprintf(buf, sizeof buf, "%s%s%s", w->assisting,
-	    w->assisting[0] != '\0' && w->responsible[0] != '\0' ? "," : "",
-	    w->responsible);
-	{
-		char sent[2048];
-
-		join(sent, sizeof sent, t->assist, t->nassist);
-		assert_string_equal(sent, buf);
-	}
-	if (w->section == NULL)
+	/* What POST /v1/import gets: the same lists, apart. */
+	join(buf, sizeof buf, t->assist, t->nassist);
+	assert_string_equal(buf, w->assisting);
+	join(buf, sizeof buf, t->responsible, t->nresponsible);
+	assert_string_equal(buf, w->responsible);
+	if (w->section == NULL) {
 		assert_null(it->section);
-	else
+		assert_null(t->section);
+	} else {
 		assert_string_equal(it->section, w->section);
+		assert_string_equal(t->section, w->section);
+	}
 	assert_true(strncmp(t->title, w->title_start,
 	    strlen(w->title_start)) == 0);
 	if (w->note == NULL)
@@ -317,7 +318,9 @@ seed004_whole(void **state)
 		if (strncmp(pt.plan.task[i].number, "34", 2) == 0) {
 			assert_string_equal(pt.plan.task[i].number, "34");
 			assert_string_equal(pt.plan.task[i].lead, "省局机关党委");
-			assert_string_equal(pt.plan.task[i].assist[0], "各支部");
+			assert_int_equal(pt.plan.task[i].nassist, 0);
+			assert_string_equal(pt.plan.task[i].responsible[0],
+			    "各支部");
 		}
 	free(text);
 	plan_text_free(&pt);
@@ -355,6 +358,231 @@ seed004_gbk(void **state)
 	free(conv);
 	plan_text_free(&utf);
 	plan_text_free(&gbk);
+	errors_free(&warns);
+}
+
+/* ---------------------------------------------------------------- */
+/* Seed 001 */
+
+/* Seed 001's offices as a config would declare them. */
+static const char *const seed001_names[] = {
+	"政策法规处", "综合处", "药品注册与生产监管处", "药品流通监管处",
+	"医疗器械监管处", "化妆品监管处", "稽查局", "药品安全技术查验中心",
+	"药品审评查验和不良反应监测中心", "机关各处室", "直属事业单位",
+	"直属各事业单位", "人事与老干部处",
+};
+static const char *const seed001_offices[] = {
+	"政策法规处", "综合处", "药品注册与生产监管处", "药品流通监管处",
+	"医疗器械监管处", "化妆品监管处", "稽查局", "药品安全技术查验中心",
+	"药品审评查验和不良反应监测中心", "机关各处室", "直属事业单位",
+	"直属事业单位", "人事与老干部处",
+};
+static const struct plan_names seed001_known = {
+	seed001_names, seed001_offices, NELEM(seed001_names),
+};
+
+#define S1	"一、著力深化重点领域信息公开"
+#define S2	"二、著力规范政策发布和解读"
+#define S3	"三、著力加强政民互动"
+#define S4	"四、著力完善政务公开保障"
+#define ALL	"机关各处室,直属事业单位"
+#define END	"2023-12-31"
+
+static const struct want seed001[] = {
+	{ "1", "政策法规处", "", "药品注册与生产监管处,药品流通监管处,"
+	    "医疗器械监管处,化妆品监管处,稽查局", S1, "聚焦药品监管主业,依法",
+	    NULL, END, NULL },
+	{ "2", "政策法规处", "", ALL, S1, "推动法治政府建设,公开法治政府建设",
+	    NULL, END, NULL },
+	{ "3", "综合处", "", ALL, S1, "打造高标准高质量“阳光财政”", NULL,
+	    END, NULL },
+	{ "4", "政策法规处", "", "", S1, "推动行政事业性收费常态公开", NULL,
+	    END, NULL },
+	{ "5", "综合处", "", ALL, S1, "加大重点工作落实情况的公开力度", NULL,
+	    END, NULL },
+	{ "6", "药品注册与生产监管处", "综合处,政策法规处,药品流通监管处,"
+	    "医疗器械监管处,化妆品监管处,药品安全技术查验中心,"
+	    "药品审评查验和不良反应监测中心", "", S2, "持续推进“服务进园区 "
+	    "监管有温度”活动", NULL, END, NULL },
+	{ "7", "机关各处室", "", "直属事业单位", S2, "强化政策解读", NULL, END,
+	    "年内" },
+	{ "8", "综合处", "", ALL, S2, "畅通依申请公开受理渠道", NULL, END,
+	    NULL },
+	{ "9", "政策法规处", "", "", S3, "根据年度重点工作", NULL,
+	    "2023-03-31", "于3月31日前" },
+	{ "10", "政策法规处", "", "", S3, "鼓励通过公开征集意见的方式", NULL,
+	    END, NULL },
+	{ "11", "政策法规处", ALL, "", S3, "除依法应当保密的以外", NULL, END,
+	    NULL },
+	{ "12", "综合处", "", "药品安全技术查验中心", S3,
+	    "加强社会关切回应和互动", NULL, END, NULL },
+	{ "13", "综合处", "", ALL, S3, "持续打响“政府开放月”宁夏政务公开品牌",
+	    NULL, "2023-09-30", "9月" },
+	{ "14", "综合处", "", ALL, S4, "强化政府信息公开保密审查", NULL, END,
+	    NULL },
+	{ "15", "综合处", "", ALL, S4, "做好局网站和政务新媒体日常巡查", NULL,
+	    END, NULL },
+	{ "16", "综合处", "", ALL, S4, "强化规范机关网络工作群管理", NULL, END,
+	    NULL },
+	{ "17", "人事与老干部处", "", ALL, S4, "细化政务公开考核", NULL, END,
+	    NULL },
+	{ "18", "综合处", "", ALL, S4, "加强人员培训", NULL, END, "年内" },
+	{ "19", "综合处", "", ALL, S4, "将落实本要点进展情况纳入", NULL, END,
+	    NULL },
+};
+
+/* Whether s holds a traditional character of seed 001 or a gloss. */
+static bool
+traditional_or_gloss(const char *s)
+{
+	static const char *const marks[] = {
+		"監", "關", "務", "處", "區", "業", "機", "單", "藥", "發",
+		"規", "質", "網", "應", "(q", "(g", "(y", "(j", "(w", "(x",
+		"(f", "(z", "(l", "(t", "(s", "(c", "(h", "(n", "(b", "(d",
+		"\u0304", "ū", "ā", "ǎ", "ì", "ò", "ǐ", "à", "è",
+	};
+
+	for (size_t i = 0; i < NELEM(marks); i++)
+		if (strstr(s, marks[i]) != NULL)
+			return true;
+	return false;
+}
+
+static void
+seed001_items(void **state)
+{
+	struct plan_text pt;
+	struct errors warns;
+	size_t len;
+	char *text = read_fixture("seed001.txt", &len);
+
+	(void)state;
+	/* The fixture is the seed as written: traditional, with glosses. */
+	assert_true(traditional_or_gloss(text));
+	assert_non_null(strstr(text, "監(jiān)管"));
+	read_ok(text, len, 2023, NULL, &seed001_known, &pt, &warns);
+	print_messages(&warns);
+	assert_int_equal(warns.n, 0);
+	assert_string_equal(pt.plan.encoding, "UTF-8");
+	assert_int_equal(pt.plan.n, NELEM(seed001));
+	for (size_t i = 0; i < NELEM(seed001); i++) {
+		check_task(&pt, i, &seed001[i]);
+		assert_false(traditional_or_gloss(pt.plan.task[i].title));
+		assert_false(traditional_or_gloss(pt.item[i].section));
+		/* Each item on its line: 9–13, 15–19, 21–23, 25–30. */
+		assert_int_equal(pt.plan.task[i].row, i < 5 ? 9 + (int)i :
+		    i < 8 ? 10 + (int)i : i < 13 ? 11 + (int)i : 12 + (int)i);
+	}
+	assert_string_equal(pt.plan.task[0].title, "聚焦药品监管主业,依法及时公开"
+	    "药品、医疗器械、化妆品监督抽检、行政许可、行政处罚、产品召回等重点"
+	    "信息,确保所公开的信息及时、准确。");
+	assert_string_equal(pt.plan.task[3].title, "推动行政事业性收费常态公开,"
+	    "定期发布行政事业性收费目录清单,公开收费项目、政策依据、收费标准。");
+	assert_string_equal(pt.plan.task[8].title, "根据年度重点工作,依法编制年度"
+	    "重大行政决策事项目录,通过局网站于3月31日前向社会公开,公开率达到"
+	    "100%。");
+	assert_string_equal(pt.plan.task[15].title, "强化规范机关网络工作群管理,"
+	    "持续加强保密教育,进一步转变工作作风,有效杜绝“指尖泄密”,消除“指尖"
+	    "形式主义”。");
+	assert_string_equal(pt.plan.task[18].title, "将落实本要点进展情况纳入政府"
+	    "信息公开工作年度报告,及时公布、接受监督。");
+	free(text);
+	plan_text_free(&pt);
+	errors_free(&warns);
+}
+
+/* With no office configured: every name as written (--create-offices). */
+static void
+seed001_names_as_written(void **state)
+{
+	static const struct plan_names none = { NULL, NULL, 0 };
+	struct plan_text pt;
+	struct errors warns;
+	size_t len;
+	char *text = read_fixture("seed001.txt", &len);
+
+	(void)state;
+	read_ok(text, len, 2023, NULL, &none, &pt, &warns);
+	assert_int_equal(pt.plan.n, NELEM(seed001));
+	/* "和" inside a name ending like none stays. */
+	assert_int_equal(pt.item[5].nassisting, 7);
+	assert_string_equal(pt.item[5].assisting[6],
+	    "药品审评查验和不良反应监测中心");
+	assert_string_equal(pt.plan.task[16].lead, "机关党委");
+	assert_int_equal(pt.item[16].nresponsible, 2);
+	assert_string_equal(pt.item[16].responsible[1], "直属各事业单位");
+	free(text);
+	plan_text_free(&pt);
+	errors_free(&warns);
+}
+
+static void
+pinyin_glosses(void **state)
+{
+	static const char text[] =
+	    "1.标识(UDI)并认证(CMA),区(qū)县（xiàn）以(yǐ)下(zhōng guó)旅"
+	    "(lǚ)行(Xíng)了( )与ok(ab)和2023(x)及 (qū)。(政策法规(guī)处)\n"
+	    "2.加強監(jiān)管。(綜合處牽頭,機關各處室配合)\n";
+	struct plan_text pt;
+	struct errors warns;
+
+	(void)state;
+	read_ok(text, strlen(text), 2024, NULL, &seed001_known, &pt, &warns);
+	assert_int_equal(pt.plan.n, 2);
+	/* Capitals, blanks only, after no Han: not glosses. */
+	assert_string_equal(pt.plan.task[0].title, "标识(UDI)并认证(CMA),区县以"
+	    "下旅行(Xíng)了( )与ok(ab)和2023(x)及 (qū)。");
+	assert_string_equal(pt.plan.task[0].lead, "政策法规处");
+	/* Traditional characters are read as simplified. */
+	assert_string_equal(pt.plan.task[1].title, "加强监管。");
+	assert_string_equal(pt.plan.task[1].lead, "综合处");
+	assert_int_equal(pt.item[1].nassisting, 1);
+	assert_string_equal(pt.item[1].assisting[0], "机关各处室");
+	plan_text_free(&pt);
+	errors_free(&warns);
+}
+
+static void
+roles_of_seed001(void **state)
+{
+	static const char *const names[] = {
+		"机关党委", "人事处", "甲处", "乙中心", "丙处",
+	};
+	static const char *const offices[] = {
+		"机关党委", "人事处", "甲处", "乙中心", "丙处",
+	};
+	static const struct plan_names known = { names, offices, 5 };
+	static const char text[] =
+	    "1.甲。(甲处牵头,乙中心及丙处配合落实)\n"
+	    "2.乙。(甲处、乙中心依职责分别落实)\n"
+	    "3.丙。(机关党委〔人事处〕牵头负责,甲处以及丙处按职责负责)\n"
+	    "4.丁。(某党委〔人事处〕牵头)\n"
+	    "5.戊。(某党委〔某处〕牵头,年度工作配合)\n";
+	struct plan_text pt;
+	struct errors warns;
+
+	(void)state;
+	read_ok(text, strlen(text), 2024, NULL, &known, &pt, &warns);
+	assert_int_equal(pt.plan.n, 5);
+	/* The first role word counts: 配合落实 assists. */
+	assert_string_equal(pt.plan.task[0].lead, "甲处");
+	assert_int_equal(pt.item[0].nassisting, 2);
+	assert_string_equal(pt.item[0].assisting[0], "乙中心");
+	assert_string_equal(pt.item[0].assisting[1], "丙处");
+	assert_int_equal(pt.item[0].nresponsible, 0);
+	/* 依职责 between a name and its role word. */
+	assert_string_equal(pt.plan.task[1].lead, "甲处");
+	assert_int_equal(pt.item[1].nresponsible, 1);
+	assert_string_equal(pt.item[1].responsible[0], "乙中心");
+	assert_null(pt.item[1].note);
+	/* A〔B〕: A when known, else B when known, else A as written. */
+	assert_string_equal(pt.plan.task[2].lead, "机关党委");
+	assert_int_equal(pt.item[2].nresponsible, 2);
+	assert_string_equal(pt.item[2].responsible[1], "丙处");
+	assert_string_equal(pt.plan.task[3].lead, "人事处");
+	assert_string_equal(pt.plan.task[4].lead, "某党委");
+	assert_string_equal(pt.item[4].note, "年度工作");
+	plan_text_free(&pt);
 	errors_free(&warns);
 }
 
@@ -560,6 +788,10 @@ main(void)
 		cmocka_unit_test(seed004_tasks_1_to_13),
 		cmocka_unit_test(seed004_whole),
 		cmocka_unit_test(seed004_gbk),
+		cmocka_unit_test(seed001_items),
+		cmocka_unit_test(seed001_names_as_written),
+		cmocka_unit_test(pinyin_glosses),
+		cmocka_unit_test(roles_of_seed001),
 		cmocka_unit_test(numbering_and_sections),
 		cmocka_unit_test(names_with_he_and_prefix),
 		cmocka_unit_test(parentheses_not_responsibilities),

@@ -96,9 +96,11 @@ at(const char *s)
 	return t;
 }
 
+/* The national calendar; office_hours when hours is not NULL. */
 static struct calendar *
-cn_calendar(bool strict)
+cn_calendar(bool strict, const char *hours)
 {
+	struct office_hours oh;
 	struct calendar *cal;
 	char err[256];
 	size_t i;
@@ -107,6 +109,10 @@ cn_calendar(bool strict)
 	cal = calendar_new("cn");
 	assert_non_null(cal);
 	calendar_set_strict(cal, strict);
+	if (hours != NULL) {
+		assert_true(parse_hours(hours, &oh, err, sizeof err));
+		calendar_set_office_hours(cal, &oh);
+	}
 	for (i = 0; i < NITEMS(cn_holidays); i++) {
 		for (d = ymd(cn_holidays[i].from); d <= ymd(cn_holidays[i].to);
 		    d++)
@@ -135,7 +141,7 @@ setup(void **state)
 
 	f = calloc(1, sizeof *f);
 	assert_non_null(f);
-	f->cal = cn_calendar(false);
+	f->cal = cn_calendar(false, NULL);
 	f->config.offices = offices;
 	f->config.noffices = NITEMS(offices);
 	f->before[0] = (struct duration){ 3, DUR_WORKDAYS };
@@ -642,7 +648,7 @@ test_unannounced_year(void **state)
 	assert_false(plan.provisional);
 	plan_free(&plan);
 
-	strict = cn_calendar(true);
+	strict = cn_calendar(true, NULL);
 	in.cal = strict;
 	in.deadline_day = ymd("2027-03-03");
 	in.deadline_at = at("2027-03-03T23:59:59+08:00");
@@ -663,6 +669,117 @@ test_unannounced_year(void **state)
 	in.cal = f->cal;
 	plan_ok(&in, &plan);
 	assert_true(plan.provisional);
+	plan_free(&plan);
+}
+
+/*
+ * "N workhours" offsets count the office hours of the item's calendar
+ * (09:00-12:00,13:30-17:30) back or forward from the deadline instant.
+ */
+static void
+test_workhours(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_input in = disclosure_input(f);
+	struct calendar *hours_cal = cn_calendar(false,
+	    "09:00-12:00,13:30-17:30");
+	struct duration before[] = {
+		{ 4, DUR_WORKHOURS }, { 12, DUR_WORKHOURS },
+	};
+	struct plan plan;
+	char err[256] = "";
+	static const struct want want[] = {
+		/* 12 back from Wed 17:30: 7 on Wed, 5 on Tue: 11:00. */
+		{ "2024-10-22T11:00:00+08:00", ZH, RK_BEFORE },
+		{ "2024-10-23T09:00:00+08:00", ZH, RK_DUE },
+		/* 4 back from Wed 23:59:59: 17:30 - 4 h = 13:30. */
+		{ "2024-10-23T13:30:00+08:00", ZH, RK_BEFORE },
+		/* 4 forward: Thu 09:00-12:00 and 13:30-14:30. */
+		{ "2024-10-24T14:30:00+08:00", BG, RK_ESCALATION },
+	};
+	static const struct want national_day[] = {
+		/* 8 back from Tue 10-08 17:30: 7 on 10-08, 1 on Mon 09-30. */
+		{ "2024-09-30T16:30:00+08:00", ZH, RK_BEFORE },
+		{ "2024-10-08T09:00:00+08:00", ZH, RK_DUE },
+	};
+
+	f->policy.before = before;
+	f->policy.nbefore = 2;
+	f->policy.overdue_every.n = 0;
+	f->policy.escalate_after = (struct duration){ 4, DUR_WORKHOURS };
+	in.cal = hours_cal;
+	plan_ok(&in, &plan);
+	assert_rows(&plan, &in, want, NITEMS(want));
+	plan_free(&plan);
+
+	before[0] = (struct duration){ 8, DUR_WORKHOURS };
+	f->policy.nbefore = 1;
+	f->policy.escalate_after.n = 0;
+	in.deadline_day = ymd("2024-10-08");
+	in.deadline_at = at("2024-10-08T23:59:59+08:00");
+	plan_ok(&in, &plan);
+	assert_rows(&plan, &in, national_day, NITEMS(national_day));
+	plan_free(&plan);
+
+	/* A calendar without office hours cannot count them. */
+	in.cal = f->cal;
+	assert_int_equal(plan_reminders(&in, &plan, err, sizeof err), -1);
+	assert_non_null(strstr(err, "planning reminders for the deadline "
+	    "2024-10-08 (calendar cn)"));
+	calendar_free(hours_cal);
+}
+
+/*
+ * A minimum period that ends Sun 10-20 23:59:59: the lead office hears
+ * it is complete at the next window start, Mon 10-21 09:00; one ending
+ * Fri 10-25 is told on Mon 10-28; one that ends before the day's window
+ * start is told that morning.  Nothing once since is past it.
+ */
+static void
+test_minimum(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_input in = disclosure_input(f);
+	struct plan plan;
+	char err[256] = "";
+	static const struct want sunday[] = {
+		{ "2024-10-21T09:00:00+08:00", ZH, RK_DUE },
+	};
+	static const struct want friday[] = {
+		{ "2024-10-28T09:00:00+08:00", ZH, RK_DUE },
+	};
+	static const struct want morning[] = {
+		{ "2024-10-22T09:00:00+08:00", ZH, RK_DUE },
+	};
+
+	in.milestone = "minimum";
+	in.deadline_day = ymd("2024-10-20");
+	in.deadline_at = at("2024-10-20T23:59:59+08:00");
+	assert_int_equal(plan_minimum(&in, &plan, err, sizeof err), 0);
+	assert_rows(&plan, &in, sunday, NITEMS(sunday));
+	plan_free(&plan);
+
+	in.deadline_day = ymd("2024-10-25");
+	in.deadline_at = at("2024-10-25T23:59:59+08:00");
+	assert_int_equal(plan_minimum(&in, &plan, err, sizeof err), 0);
+	assert_rows(&plan, &in, friday, NITEMS(friday));
+	plan_free(&plan);
+
+	in.deadline_day = ymd("2024-10-22");
+	in.deadline_at = at("2024-10-22T08:00:00+08:00");
+	assert_int_equal(plan_minimum(&in, &plan, err, sizeof err), 0);
+	assert_rows(&plan, &in, morning, NITEMS(morning));
+	plan_free(&plan);
+
+	in.since = at("2024-10-22T09:00:01+08:00");
+	assert_int_equal(plan_minimum(&in, &plan, err, sizeof err), 0);
+	assert_int_equal(plan.n, 0);
+	plan_free(&plan);
+
+	in.lead = "没有这个处";
+	in.since = 0;
+	assert_int_equal(plan_minimum(&in, &plan, err, sizeof err), 0);
+	assert_int_equal(plan.n, 0);
 	plan_free(&plan);
 }
 
@@ -695,6 +812,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_calendar_days_and_hours,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unannounced_year,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_workhours,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_minimum,
 		    setup, teardown),
 	};
 	char err[256];

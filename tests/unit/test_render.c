@@ -477,7 +477,7 @@ test_provisional(void **state)
 	assert_string_equal(m.subject,
 	    "【督办提醒】" ITEM_ZH "将于2027-01-05到期，还剩12个工作日");
 	assert_non_null(strstr(m.text, "\n截止时间：2027-01-05（星期二）23:59"
-	    "（2027年节假日未公布，日期为暂定）\n"));
+	    "（2027年节假日安排尚未公布，期限按周末推算，公布后自动重算）\n"));
 	assert_true(json_is_true(json_object_get(json_array_get(
 	    json_object_get(m.data, "items"), 0), "provisional")));
 	message_free(&m);
@@ -487,14 +487,71 @@ test_provisional(void **state)
 	it.provisional = true;
 	render(en, &it, 1, &m);
 	assert_non_null(strstr(m.text, "\nDeadline: Tue 2027-01-05 23:59 "
-	    "(the 2027 public holidays are not announced yet: the date is "
-	    "provisional)\n"));
+	    "(the 2027 public holidays are not announced yet: the deadline "
+	    "counts weekends only and is recomputed when they are)\n"));
 	message_free(&m);
 
 	it.provisional = false;
 	render(en, &it, 1, &m);
 	assert_non_null(strstr(m.text, "\nDeadline: Tue 2027-01-05 23:59\n"));
 	message_free(&m);
+	templates_free(zh);
+	templates_free(en);
+}
+
+/* The calendar notice to admin_office: its own template, no ack link. */
+static void
+test_notice(void **state)
+{
+	struct templates *zh = load("zh", NULL, 0);
+	struct templates *en = load("en", NULL, 0);
+	struct render_item it = task_item("年度总结", "综合处");
+	struct message m;
+
+	(void)state;
+	it.kind = RK_NOTICE;
+	it.office = "办公室";
+	it.deadline_at = end_of_day(2027, 3, 31);
+	it.deadline_day = day_from_ymd(2027, 3, 31);
+	it.provisional = true;
+	it.ack_url = NULL;
+	it.calendar = "cn";
+	it.year = 2027;
+	it.affected = 3;
+	render(zh, &it, 1, &m);
+	assert_string_equal(m.kind, "notice");
+	assert_string_equal(m.subject,
+	    "【督办通知】2027年cn日历的节假日安排尚未公布");
+	assert_non_null(strstr(m.text, "【督办通知】办公室：\n"
+	    "duban：2027年cn日历的节假日安排尚未公布，3项期限暂按周末推算。"
+	    "请在公布后更新 holidays 并 reload，受影响的期限将自动重算。\n"));
+	assert_non_null(strstr(m.text, "「年度总结」，暂定截止时间："
+	    "2027-03-31（星期三）23:59"));
+	assert_non_null(strstr(m.html, "<b>暂按周末推算</b>"));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(m.data, "items"), 0), "kind")), "notice");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(m.data, "items"), 0), "calendar")), "cn");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    json_object_get(m.data, "items"), 0), "affected")), 3);
+	message_free(&m);
+
+	it.affected = 1;
+	render(en, &it, 1, &m);
+	assert_string_equal(m.subject, "[Notice] The 2027 public holidays of "
+	    "calendar cn are not announced");
+	assert_non_null(strstr(m.text, "not announced yet; 1 deadline(s) "
+	    "count weekends only for now."));
+	message_free(&m);
+
+	/* In a digest the notice is an item with its label. */
+	{
+		struct render_item items[2] = { it, case_zh(RK_BEFORE, 2) };
+
+		render(zh, items, 2, &m);
+		assert_non_null(strstr(m.text, "【督办通知】"));
+		message_free(&m);
+	}
 	templates_free(zh);
 	templates_free(en);
 }
@@ -857,7 +914,8 @@ static void
 test_files_equal_builtins(void **state)
 {
 	static const char *const kinds[] = {
-		"before", "due", "overdue", "escalation", "failure", "digest",
+		"before", "due", "overdue", "escalation", "notice", "failure",
+		"digest",
 	};
 	static const char *const langs[] = { "zh", "en" };
 	static const char *const headers[] = {
@@ -868,7 +926,7 @@ test_files_equal_builtins(void **state)
 	for (size_t l = 0; l < 2; l++) {
 		struct templates *builtin = load(langs[l], NULL, 0);
 
-		for (size_t k = 0; k < 6; k++) {
+		for (size_t k = 0; k < 7; k++) {
 			struct template_conf tc;
 			struct templates *t;
 			struct render_item full, bare, items[3];
@@ -885,15 +943,18 @@ test_files_equal_builtins(void **state)
 					fail_msg("%s: no %s", path, headers[h]);
 			t = load(langs[l], &tc, 1);
 
-			full = case_zh(k < 5 ? (enum reminder_kind)k :
+			full = case_zh(k < 6 ? (enum reminder_kind)k :
 			    RK_OVERDUE, -2);
 			full.milestone = "答复";
 			full.provisional = true;
 			full.failure = "HTTP 500";
+			full.calendar = "cn";
+			full.year = 2027;
+			full.affected = 3;
 			bare = task_item("畅通政民互动沟通渠道", "综合处");
 			bare.kind = full.kind;
 			bare.ack_url = NULL;
-			if (k < 5) {
+			if (k < 6) {
 				assert_same(t, builtin, &full, 1);
 				assert_same(t, builtin, &bare, 1);
 			} else {
@@ -921,6 +982,7 @@ main(void)
 		cmocka_unit_test(test_en_overdue_escalation_failure),
 		cmocka_unit_test(test_en_digest),
 		cmocka_unit_test(test_provisional),
+		cmocka_unit_test(test_notice),
 		cmocka_unit_test(test_json_payload),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_override_file),

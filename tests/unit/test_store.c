@@ -276,7 +276,7 @@ test_open_creates_latest_schema(void **state)
 	    " 'acks_item')"), 3);
 
 	/* Foreign keys are enforced on the store's connection. */
-	assert_int_equal(ops()->case_event_add(f->st, 42, &ev, NULL, T1), -1);
+	assert_int_equal(ops()->case_event_add(f->st, 42, &ev, NULL, false, T1), -1);
 	assert_string_equal(store_error(f->st),
 	    "sqlite: case_event_add: case 42: FOREIGN KEY constraint failed");
 }
@@ -786,12 +786,13 @@ test_case_events_round_trip(void **state)
 	const struct {
 		struct tl_event	 ev;
 		const char	*note;
+		bool		 forced;
 	} add[] = {
-		{ { TL_PAUSED, T1 + 100, NULL }, "补正" },
-		{ { TL_RESUMED, T1 + 200, NULL }, NULL },
-		{ { TL_EXTENDED, T1 + 300, "rectify" }, "延期一次" },
-		{ { TL_CLOSED, T1 + 400, "contact" }, NULL },
-		{ { TL_CLOSED, T1 + 500, NULL }, "办结" },
+		{ { TL_PAUSED, T1 + 100, NULL }, "补正", false },
+		{ { TL_RESUMED, T1 + 200, NULL }, NULL, false },
+		{ { TL_EXTENDED, T1 + 300, "rectify" }, "延期一次", false },
+		{ { TL_CLOSED, T1 + 400, "contact" }, NULL, false },
+		{ { TL_CLOSED, T1 + 500, NULL }, "提前定稿", true },
 	};
 	struct case_event_rec *ev;
 	int64_t id;
@@ -802,15 +803,17 @@ test_case_events_round_trip(void **state)
 	    0);
 	for (i = 0; i < sizeof add / sizeof add[0]; i++)
 		assert_int_equal(ops()->case_event_add(f->st, id, &add[i].ev,
-		    add[i].note, T2 + (int64_t)i), 0);
+		    add[i].note, add[i].forced, T2 + (int64_t)i), 0);
 	assert_int_equal(ops()->case_events(f->st, id, &ev, &n), 0);
 	assert_int_equal(n, 1 + sizeof add / sizeof add[0]);
 	assert_int_equal(ev[0].kind, TL_OPENED);
+	assert_false(ev[0].forced);
 	for (i = 1; i < n; i++) {
 		assert_true(ev[i].id > ev[i - 1].id);
 		assert_int_equal(ev[i].kind, add[i - 1].ev.kind);
 		assert_int_equal(ev[i].at, add[i - 1].ev.at);
 		assert_int_equal(ev[i].recorded_at, T2 + (int64_t)(i - 1));
+		assert_int_equal(ev[i].forced, add[i - 1].forced);
 		if (add[i - 1].ev.milestone == NULL)
 			assert_null(ev[i].milestone);
 		else
@@ -852,7 +855,7 @@ test_failed_op_rolls_back(void **state)
 	assert_int_equal(ops()->tasks_sync(f->st, "config", &t2, 1, T2, &stats),
 	    0);
 	assert_stats(&stats, 1, 0, 1, 0, 0);
-	assert_int_equal(ops()->case_event_add(f->st, 999, &ev, NULL, T2), -1);
+	assert_int_equal(ops()->case_event_add(f->st, 999, &ev, NULL, false, T2), -1);
 	assert_string_equal(store_error(f->st),
 	    "sqlite: case_event_add: case 999: FOREIGN KEY constraint failed");
 	assert_int_equal(ops()->rollback(f->st), 0);
@@ -1694,13 +1697,13 @@ test_cases_and_done(void **state)
 	    0);
 	assert_int_equal(ops()->case_open(f->st, &b, T1, T2, &idb, &existed),
 	    0);
-	assert_int_equal(ops()->case_event_add(f->st, idb, &part, NULL, T2), 0);
+	assert_int_equal(ops()->case_event_add(f->st, idb, &part, NULL, false, T2), 0);
 	assert_int_equal(ops()->cases(f->st, false, &rows, &n), 0);
 	assert_int_equal(n, 2);
 	case_rows_free(rows, n);
 
 	/* A whole-case close, not a milestone's, closes it. */
-	assert_int_equal(ops()->case_event_add(f->st, ida, &whole, NULL, T3),
+	assert_int_equal(ops()->case_event_add(f->st, ida, &whole, NULL, false, T3),
 	    0);
 	assert_int_equal(ops()->cases(f->st, false, &rows, &n), 0);
 	assert_int_equal(n, 1);
@@ -1953,6 +1956,53 @@ test_tasks_find(void **state)
 	assert_found(f->st, &flt, "");
 }
 
+/* The v3 rebuild of the outbox keeps rows, references and attempts. */
+static void
+test_migrate_from_v2(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder *r;
+	char err[512], *sql;
+	int64_t id;
+
+	sql = read_file(TEST_SRCDIR "/tests/unit/store-v1.sql");
+	sql_exec(f->path, sql);
+	free(sql);
+	sql = read_file(TEST_SRCDIR "/tests/unit/store-v2.sql");
+	sql_exec(f->path, sql);
+	free(sql);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+
+	assert_int_equal(ops()->open(&f->st, f->path, err, sizeof err), 0);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	    SCHEMA_LATEST);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM reminders"), 4);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM attempts"), 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM acks"), 1);
+	assert_int_equal(ops()->reminder_get(f->st, 3, &r), 0);
+	assert_non_null(r);
+	assert_int_equal(r->kind, RK_FAILURE);
+	assert_int_equal(r->about, 2);
+	assert_string_equal(r->office, "局办公室");
+	reminders_free(r, 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name IN ('reminders_due', 'reminders_live',"
+	    " 'reminders_office')"), 3);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'reminders_v3'"), 0);
+	/* Foreign keys are on again and still hold. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM"
+	    " pragma_foreign_key_check"), 0);
+	assert_int_equal(ops()->reminder_add(f->st, ITEM_TASK, 1,
+	    &(struct reminder_plan){ NULL, "综合处", "mail", RK_DUE,
+	    1735700000, 1735660799 }, 99, T1, &id), -1);
+	assert_non_null(strstr(store_error(f->st), "FOREIGN KEY"));
+	/* The live index still refuses a second live row. */
+	assert_int_equal(ops()->reminder_add(f->st, ITEM_TASK, 1,
+	    &(struct reminder_plan){ NULL, "局办公室", "mail", RK_FAILURE,
+	    1735610000, 1735660799 }, 2, T1, &id), -1);
+}
+
 /* Responsible offices, section and the parent of an occurrence (v3). */
 static void
 test_task_parts_fields(void **state)
@@ -2013,6 +2063,167 @@ test_task_parts_fields(void **state)
 	task_changes_free(ch, n);
 }
 
+/* target_value and target_unit as a task's target says, read raw. */
+static void
+assert_target_columns(const char *path, const char *key, double value,
+    const char *unit)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT target_value,"
+	    " target_unit FROM tasks WHERE key = ?1", -1, &q, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	if (value < 0)
+		assert_int_equal(sqlite3_column_type(q, 0), SQLITE_NULL);
+	else
+		assert_true(sqlite3_column_double(q, 0) == value);
+	if (unit == NULL)
+		assert_int_equal(sqlite3_column_type(q, 1), SQLITE_NULL);
+	else
+		assert_string_equal((const char *)sqlite3_column_text(q, 1),
+		    unit);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+static void
+test_task_progress(void **state)
+{
+	struct fixture *f = *state;
+	struct task_rec recs[2];
+	struct sync_stats stats;
+	struct task_progress_rec *p;
+	struct task_row *t;
+	size_t n;
+
+	recs[0] = task("t-12", "建设注册指导服务工作站");
+	recs[0].target = "12家";
+	recs[1] = task("t-none", "无指标");
+	assert_int_equal(ops()->tasks_sync(f->st, "config", recs, 2, T1,
+	    &stats), 0);
+	assert_target_columns(f->path, "t-12", 12, "家");
+	assert_target_columns(f->path, "t-none", -1, NULL);
+
+	/* An update rewrites them; a target without a number has none. */
+	recs[0].target = "100％";
+	recs[1].target = "完成立法";
+	assert_int_equal(ops()->tasks_sync(f->st, "config", recs, 2, T2,
+	    &stats), 0);
+	assert_int_equal(stats.changed, 2);
+	assert_target_columns(f->path, "t-12", 100, "%");
+	assert_target_columns(f->path, "t-none", -1, NULL);
+	recs[0].target = "7";
+	assert_int_equal(ops()->tasks_sync(f->st, "config", recs, 2, T2,
+	    &stats), 0);
+	assert_target_columns(f->path, "t-12", 7, NULL);
+
+	assert_int_equal(ops()->task_get(f->st, "t-12", &t), 0);
+	assert_non_null(t);
+	assert_int_equal(ops()->task_progress(f->st, t->id, &p, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(p);
+	assert_int_equal(ops()->task_progress_add(f->st, t->id, 3, NULL,
+	    NULL, T2), 0);
+	assert_int_equal(ops()->task_progress_add(f->st, t->id, 2.5,
+	    "综合处", "第二批", T3), 0);
+	assert_int_equal(ops()->task_progress(f->st, t->id, &p, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(p[0].value == 3);
+	assert_null(p[0].office);
+	assert_null(p[0].note);
+	assert_int_equal(p[0].recorded_at, T2);
+	assert_true(p[1].value == 2.5);
+	assert_string_equal(p[1].office, "综合处");
+	assert_string_equal(p[1].note, "第二批");
+	assert_int_equal(p[1].recorded_at, T3);
+	assert_true(p[0].id < p[1].id);
+	task_progress_free(p, n);
+
+	/* Another task's history is its own; no task, no progress. */
+	task_rows_free(t, 1);
+	assert_int_equal(ops()->task_get(f->st, "t-none", &t), 0);
+	assert_int_equal(ops()->task_progress(f->st, t->id, &p, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(ops()->task_progress_add(f->st, t->id + 1000, 1,
+	    NULL, NULL, T3), -1);
+	task_rows_free(t, 1);
+}
+
+/* Parts of tasks: recorded by office, replaced, reopened; per task. */
+static void
+test_task_part_ops(void **state)
+{
+	struct fixture *f = *state;
+	struct task_rec a = task("pa", "分别负责"), b = task("pb", "另一项");
+	struct task_part *parts;
+	int64_t ida, idb;
+	size_t n;
+	bool existed;
+
+	assert_int_equal(ops()->task_add(f->st, &a, T1, &ida, &existed), 0);
+	assert_int_equal(ops()->task_add(f->st, &b, T1, &idb, &existed), 0);
+	assert_int_equal(ops()->task_parts(f->st, ida, &parts, &n), 0);
+	assert_int_equal(n, 0);
+	task_parts_free(parts, n);
+
+	assert_int_equal(ops()->task_part_set(f->st, ida, "太原市局", T2,
+	    "已报送", T2 + 1), 0);
+	assert_int_equal(ops()->task_part_set(f->st, ida, "大同市局", 0, NULL,
+	    T2 + 2), 0);
+	assert_int_equal(ops()->task_part_set(f->st, idb, "太原市局", T3,
+	    NULL, T3), 0);
+	assert_int_equal(ops()->task_parts(f->st, ida, &parts, &n), 0);
+	assert_int_equal(n, 2);
+	/* By office, in byte order. */
+	assert_true(strcmp(parts[0].office, parts[1].office) < 0);
+	assert_string_equal(parts[0].office, "大同市局");
+	assert_int_equal(parts[0].done_at, 0);
+	assert_null(parts[0].note);
+	assert_int_equal(parts[0].updated_at, T2 + 2);
+	assert_string_equal(parts[1].office, "太原市局");
+	assert_int_equal(parts[1].done_at, T2);
+	assert_string_equal(parts[1].note, "已报送");
+	assert_int_equal(parts[1].updated_at, T2 + 1);
+	task_parts_free(parts, n);
+	/* Not done is NULL in the table. */
+	assert_int_equal(sql_intf(f->path, "SELECT count(*) FROM task_parts"
+	    " WHERE task_id = %lld AND done_at IS NULL", (long long)ida), 1);
+
+	/* Replacing: reopened, the note as given. */
+	assert_int_equal(ops()->task_part_set(f->st, ida, "太原市局", 0,
+	    "退回", T3), 0);
+	assert_int_equal(ops()->task_parts(f->st, ida, &parts, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(parts[1].done_at, 0);
+	assert_string_equal(parts[1].note, "退回");
+	assert_int_equal(parts[1].updated_at, T3);
+	task_parts_free(parts, n);
+
+	/* The other task's part is its own. */
+	assert_int_equal(ops()->task_parts(f->st, idb, &parts, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(parts[0].office, "太原市局");
+	assert_int_equal(parts[0].done_at, T3);
+	task_parts_free(parts, n);
+
+	/* A task that does not exist has no parts to record. */
+	assert_int_equal(ops()->task_part_set(f->st, idb + 100, "太原市局", T3,
+	    NULL, T3), -1);
+	assert_non_null(strstr(store_error(f->st), "task_part_set"));
+	/* Inside a transaction, rolled back with it. */
+	assert_int_equal(ops()->begin(f->st), 0);
+	assert_int_equal(ops()->task_part_set(f->st, idb, "晋中市局", T3, NULL,
+	    T3), 0);
+	assert_int_equal(ops()->rollback(f->st), 0);
+	assert_int_equal(ops()->task_parts(f->st, idb, &parts, &n), 0);
+	assert_int_equal(n, 1);
+	task_parts_free(parts, n);
+}
+
 int
 main(void)
 {
@@ -2070,9 +2281,15 @@ main(void)
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_task_done_history,
 		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v2,
+		    setup_dir, teardown),
 		cmocka_unit_test_setup_teardown(test_task_parts_fields,
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_tasks_find,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_task_progress,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_task_part_ops,
 		    setup_store, teardown),
 	};
 

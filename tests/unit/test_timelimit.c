@@ -47,6 +47,8 @@ static const char *const cn_workdays[] = {
 };
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
+/* No minimum period. */
+#define NOMIN { 0, DUR_DAYS }
 
 static int
 ymd(const char *s)
@@ -116,7 +118,7 @@ teardown_calendar(void **state)
 }
 
 static struct milestone_rule deadline_only[] = {
-	{ "deadline", { 20, DUR_WORKDAYS } },
+	{ "deadline", { 20, DUR_WORKDAYS }, NOMIN },
 };
 
 /* 依申请公开: 20 workdays, extendable once by 20. */
@@ -197,8 +199,8 @@ test_event_kinds(void **state)
 }
 
 static struct milestone_rule review_ms[] = {
-	{ "contact", { 1, DUR_WORKDAYS } },
-	{ "rectify", { 5, DUR_WORKDAYS } },
+	{ "contact", { 1, DUR_WORKDAYS }, NOMIN },
+	{ "rectify", { 5, DUR_WORKDAYS }, NOMIN },
 };
 
 /* 差评整改: contact the citizen in 1 workday, rectify in 5. */
@@ -496,7 +498,7 @@ test_review_extend_all(void **state)
 static void
 test_knowledge_base(void **state)
 {
-	struct milestone_rule ms = { "deadline", { 5, DUR_WORKDAYS } };
+	struct milestone_rule ms = { "deadline", { 5, DUR_WORKDAYS }, NOMIN };
 	struct tl_rule r = simple_rule(*state, &ms, false);
 	struct tl_event ev[] = {
 		{ TL_OPENED, cst(2025, 1, 24, 17, 0, 0), NULL },
@@ -513,7 +515,7 @@ test_knowledge_base(void **state)
 static void
 test_assistance_record(void **state)
 {
-	struct milestone_rule ms = { "deadline", { 3, DUR_WORKDAYS } };
+	struct milestone_rule ms = { "deadline", { 3, DUR_WORKDAYS }, NOMIN };
 	struct tl_rule r = simple_rule(*state, &ms, false);
 	struct tl_event ev[] = {
 		{ TL_OPENED, cst(2025, 9, 30, 9, 0, 0), NULL },
@@ -528,7 +530,7 @@ test_assistance_record(void **state)
 static void
 test_comment_period(void **state)
 {
-	struct milestone_rule ms = { "deadline", { 30, DUR_DAYS } };
+	struct milestone_rule ms = { "deadline", { 30, DUR_DAYS }, NOMIN };
 	struct tl_rule plain = simple_rule(*state, &ms, false);
 	struct tl_rule roll = simple_rule(*state, &ms, true);
 	struct tl_event national_day[] = {
@@ -581,7 +583,7 @@ test_comment_period(void **state)
 static void
 test_adoption_published(void **state)
 {
-	struct milestone_rule ms = { "publish", { 10, DUR_WORKDAYS } };
+	struct milestone_rule ms = { "publish", { 10, DUR_WORKDAYS }, NOMIN };
 	struct tl_rule r = simple_rule(*state, &ms, false);
 	struct tl_event ev[] = {
 		{ TL_OPENED, cst(2025, 4, 30, 16, 0, 0), NULL },
@@ -658,7 +660,7 @@ test_strict_calendar(void **state)
 static void
 test_out_of_range(void **state)
 {
-	struct milestone_rule ms = { "deadline", { 30, DUR_DAYS } };
+	struct milestone_rule ms = { "deadline", { 30, DUR_DAYS }, NOMIN };
 	struct tl_rule r = simple_rule(*state, &ms, false);
 	struct tl_event ev[] = {
 		{ TL_OPENED, cst(2199, 12, 20, 9, 0, 0), NULL },
@@ -675,7 +677,7 @@ test_out_of_range(void **state)
 static void
 test_hours_across_pause(void **state)
 {
-	struct milestone_rule ms = { "deadline", { 4, DUR_HOURS } };
+	struct milestone_rule ms = { "deadline", { 4, DUR_HOURS }, NOMIN };
 	struct tl_rule r = simple_rule(*state, &ms, false);
 	struct tl_event ev[] = {
 		{ TL_OPENED, cst(2024, 10, 9, 9, 0, 0), NULL },
@@ -705,7 +707,7 @@ test_workhours(void **state)
 {
 	struct calendar *cal = cn_calendar_hours(false,
 	    "09:00-12:00,13:30-17:30");
-	struct milestone_rule ms = { "deadline", { 4, DUR_WORKHOURS } };
+	struct milestone_rule ms = { "deadline", { 4, DUR_WORKHOURS }, NOMIN };
 	struct tl_rule r = simple_rule(cal, &ms, false);
 	struct tl_event ev[] = {
 		{ TL_OPENED, cst(2024, 9, 30, 16, 0, 0), NULL },
@@ -775,7 +777,7 @@ test_backwards(void **state)
 {
 	struct calendar *hours = cn_calendar_hours(false,
 	    "09:00-12:00,13:30-17:30");
-	struct milestone_rule ms = { "update", { -1, DUR_WORKDAYS } };
+	struct milestone_rule ms = { "update", { -1, DUR_WORKDAYS }, NOMIN };
 	struct tl_rule r = simple_rule(*state, &ms, false);
 	struct tl_event ev[] = {
 		{ TL_OPENED, cst(2024, 10, 8, 9, 0, 0), NULL },
@@ -915,11 +917,11 @@ test_mixed_units(void **state)
 static void
 test_deadline_errors(void **state)
 {
-	struct milestone_rule ms = { "deadline", { 8, DUR_WORKHOURS } };
+	struct milestone_rule ms = { "deadline", { 8, DUR_WORKHOURS }, NOMIN };
 	struct tl_rule work_hours = simple_rule(*state, &ms, false);
 	struct tl_rule r = disclosure_rule(*state);
 	struct tl_rule nocal = disclosure_rule(NULL);
-	struct milestone_rule days = { "comment", { 20, DUR_DAYS } };
+	struct milestone_rule days = { "comment", { 20, DUR_DAYS }, NOMIN };
 	struct tl_rule days_nocal = simple_rule(NULL, &days, false);
 	struct tl_event ev[] = {
 		{ TL_OPENED, cst(2024, 9, 20, 10, 15, 0), NULL },
@@ -1056,6 +1058,92 @@ test_check_event(void **state)
 	expect_accept(&review, ev, 1, &e);
 }
 
+/*
+ * 征求意见 at least 30 days (seed 001), opened Fri 2024-09-20 10:00: the
+ * minimum ends Sun 10-20 23:59:59 whatever the pauses; a close before it
+ * is too early, one at or after it is not.
+ */
+static void
+test_minimum(void **state)
+{
+	struct milestone_rule ms = { "deadline", { 60, DUR_DAYS },
+	    { 30, DUR_DAYS } };
+	struct tl_rule r = simple_rule(*state, &ms, false);
+	struct tl_event ev[] = {
+		{ TL_OPENED, cst(2024, 9, 20, 10, 0, 0), NULL },
+		{ TL_PAUSED, cst(2024, 9, 25, 10, 0, 0), NULL },
+		{ TL_RESUMED, cst(2024, 10, 9, 10, 0, 0), NULL },
+	};
+	struct tl_event early = { TL_CLOSED, cst(2024, 10, 20, 23, 59, 58),
+	    NULL };
+	struct tl_event in_time = { TL_CLOSED, cst(2024, 10, 20, 23, 59, 59),
+	    NULL };
+	char err[256] = "";
+	int64_t at;
+	int day;
+
+	assert_int_equal(tl_minimum_end(&r, 0, ev, 3, &day, &at, err,
+	    sizeof err), 1);
+	assert_day(day, "2024-10-20");
+	assert_int_equal(at, cst(2024, 10, 20, 23, 59, 59));
+	assert_int_equal(tl_close_too_early(&r, ev, 3, &early, err,
+	    sizeof err), 1);
+	assert_string_equal(err, "the minimum period (30 days) of "
+	    "\"deadline\" ends on 2024-10-20; a close before it must be "
+	    "forced with a reason");
+	assert_int_equal(tl_close_too_early(&r, ev, 3, &in_time, err,
+	    sizeof err), 0);
+	/* Other events are never too early. */
+	early.kind = TL_EXTENDED;
+	assert_int_equal(tl_close_too_early(&r, ev, 3, &early, err,
+	    sizeof err), 0);
+	/* No case opened: an error, not a verdict. */
+	assert_int_equal(tl_minimum_end(&r, 0, ev, 0, &day, &at, err,
+	    sizeof err), -1);
+}
+
+/*
+ * A minimum in workdays on one milestone of two: only a close that
+ * closes it is checked; the other milestone closes whenever.
+ */
+static void
+test_minimum_milestone(void **state)
+{
+	struct milestone_rule ms[] = {
+		{ "contact", { 1, DUR_WORKDAYS }, NOMIN },
+		{ "publish", { 20, DUR_WORKDAYS }, { 10, DUR_WORKDAYS } },
+	};
+	struct tl_rule r = simple_rule(*state, ms, false);
+	struct tl_event ev[] = {
+		{ TL_OPENED, cst(2024, 9, 27, 15, 0, 0), NULL },
+		{ TL_CLOSED, cst(2024, 9, 29, 11, 0, 0), "contact" },
+	};
+	struct tl_event publish = { TL_CLOSED, cst(2024, 10, 14, 9, 0, 0),
+	    "publish" };
+	struct tl_event all = { TL_CLOSED, cst(2024, 10, 15, 0, 0, 0), NULL };
+	char err[256] = "";
+	int64_t at;
+	int day;
+
+	r.nmilestones = 2;
+	assert_int_equal(tl_minimum_end(&r, 0, ev, 1, &day, &at, err,
+	    sizeof err), 0);
+	/* 10 workdays after 09-27: 09-29, 09-30, 10-08..12 (7), 10-14..16. */
+	assert_int_equal(tl_minimum_end(&r, 1, ev, 1, &day, &at, err,
+	    sizeof err), 1);
+	assert_day(day, "2024-10-16");
+	assert_int_equal(tl_close_too_early(&r, ev, 1, &ev[1], err,
+	    sizeof err), 0);
+	assert_int_equal(tl_close_too_early(&r, ev, 2, &publish, err,
+	    sizeof err), 1);
+	assert_non_null(strstr(err, "ends on 2024-10-16"));
+	assert_int_equal(tl_close_too_early(&r, ev, 2, &all, err,
+	    sizeof err), 1);
+	all.at = cst(2024, 10, 17, 9, 0, 0);
+	assert_int_equal(tl_close_too_early(&r, ev, 2, &all, err,
+	    sizeof err), 0);
+}
+
 int
 main(void)
 {
@@ -1084,6 +1172,8 @@ main(void)
 		cmocka_unit_test(test_mixed_units),
 		cmocka_unit_test(test_deadline_errors),
 		cmocka_unit_test(test_check_event),
+		cmocka_unit_test(test_minimum),
+		cmocka_unit_test(test_minimum_milestone),
 	};
 
 	setenv("TZ", "Asia/Shanghai", 1);
