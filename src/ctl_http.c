@@ -12,8 +12,9 @@
  *    socket and how to start duband.  A socket we may not open (EACCES) is
  *    77, with a hint at its group, since starting duband would not help.
  *  - HTTP errors: 400, 404, 409, 413 and 422 are bad data (65), 401 and
- *    403 no permission (77), anything else (5xx, 405, a reply that is not
- *    JSON) an internal error (70).
+ *    403 no permission (77), 503 (store busy) and 507 (disk full) a
+ *    temporary failure worth retrying (75), anything else (5xx, 405, a
+ *    reply that is not JSON) an internal error (70).
  *  - A request may take at most two minutes (an import of a large plan
  *    runs in one transaction); no answer by then is exit 69.
  */
@@ -127,6 +128,9 @@ ctl_api_status_exit(long status)
 	case 401:
 	case 403:
 		return EX_NOPERM;
+	case 503:
+	case 507:
+		return EX_TEMPFAIL;
 	default:
 		return EX_SOFTWARE;
 	}

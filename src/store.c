@@ -169,3 +169,23 @@ case_rows_free(struct case_row *rows, size_t n)
 	}
 	free(rows);
 }
+
+void
+task_parts_free(struct task_part *parts, size_t n)
+{
+	for (size_t i = 0; parts != NULL && i < n; i++) {
+		free(parts[i].office);
+		free(parts[i].note);
+	}
+	free(parts);
+}
+
+void
+task_progress_free(struct task_progress_rec *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++) {
+		free(rows[i].office);
+		free(rows[i].note);
+	}
+	free(rows);
+}

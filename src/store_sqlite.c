@@ -3051,28 +3051,6 @@ sqlite_task_parts(struct store *st, int64_t task_id, struct task_part **out,
 	return 0;
 }
 
-void
-task_parts_free(struct task_part *parts, size_t n)
-{
-	for (size_t i = 0; parts != NULL && i < n; i++) {
-		free(parts[i].office);
-		free(parts[i].note);
-	}
-	free(parts);
-}
-
-/* Declared in store.h with the other row frees. */
-void
-task_progress_free(struct task_progress_rec *rows, size_t n)
-{
-	if (rows == NULL)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(rows[i].office);
-		free(rows[i].note);
-	}
-	free(rows);
-}
 
 /*
  * Counts for /metrics (benchmark: a scrape read every row before).  Both
