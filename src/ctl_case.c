@@ -259,53 +259,12 @@ case_show(struct ctl *ctl, int argc, char **argv)
 	return case_request(ctl, ref[0], NULL, NULL, as_json);
 }
 
-/*
- * Provisional dates (a year the calendar does not cover) are marked "*"
- * and explained by a footnote under the table naming their years.
- */
-#define PROV_MAX_YEARS	8
-
-struct prov_years {
-	int	year[PROV_MAX_YEARS];
-	size_t	n;
-};
-
-static const char *
-provisional_mark(const json_t *item, const char *date, char *buf,
-    size_t len, struct prov_years *py)
-{
-	int year;
-	size_t i;
-
-	if (date == NULL || !json_is_true(json_object_get(item, "provisional")))
-		return date;
-	snprintf(buf, len, "%s*", date);
-	year = atoi(date);
-	for (i = 0; i < py->n && py->year[i] != year; i++)
-		;
-	if (i == py->n && py->n < PROV_MAX_YEARS)
-		py->year[py->n++] = year;
-	return buf;
-}
-
-static int
-provisional_footnote(const struct prov_years *py, FILE *f)
-{
-	if (py->n == 0)
-		return 0;
-	fputs("* provisional: ", f);
-	for (size_t i = 0; i < py->n; i++)
-		fprintf(f, "%s%d", i > 0 ? ", " : "", py->year[i]);
-	fputs(" holidays not announced\n", f);
-	return ferror(f) ? -1 : 0;
-}
-
 static int
 print_case_table(const json_t *cases)
 {
 	struct ctl_table *t;
 	const json_t *c;
-	struct prov_years py = { .n = 0 };
+	struct ctl_prov_years py = { .n = 0 };
 	size_t i;
 	int rc = 0;
 
@@ -321,12 +280,12 @@ print_case_table(const json_t *cases)
 		ctl_table_add(t, str(c, "ref"), str(c, "rule"),
 		    str(c, "office"), str(c, "title"),
 		    ctl_short_time(str(c, "opened_at"), opened),
-		    provisional_mark(c, ctl_short_time(str(c, "deadline"),
+		    ctl_provisional_mark(c, ctl_short_time(str(c, "deadline"),
 		    deadline), marked, sizeof marked, &py),
 		    str(c, "status"));
 	}
 	if (ctl_table_print(t, stdout) == -1 ||
-	    provisional_footnote(&py, stdout) == -1)
+	    ctl_provisional_footnote(&py, stdout) == -1)
 		rc = EX_IOERR;
 	ctl_table_free(t);
 	return rc;

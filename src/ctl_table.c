@@ -324,3 +324,33 @@ ctl_short_time(const char *iso, char buf[CTL_SHORT_TIME])
 	buf[CTL_SHORT_TIME - 1] = '\0';
 	return buf;
 }
+
+const char *
+ctl_provisional_mark(const json_t *item, const char *date, char *buf,
+    size_t len, struct ctl_prov_years *py)
+{
+	int year;
+	size_t i;
+
+	if (date == NULL || !json_is_true(json_object_get(item, "provisional")))
+		return date;
+	snprintf(buf, len, "%s*", date);
+	year = atoi(date);
+	for (i = 0; i < py->n && py->year[i] != year; i++)
+		;
+	if (i == py->n && py->n < CTL_PROV_MAX_YEARS)
+		py->year[py->n++] = year;
+	return buf;
+}
+
+int
+ctl_provisional_footnote(const struct ctl_prov_years *py, FILE *f)
+{
+	if (py->n == 0)
+		return 0;
+	fputs("* provisional: ", f);
+	for (size_t i = 0; i < py->n; i++)
+		fprintf(f, "%s%d", i > 0 ? ", " : "", py->year[i]);
+	fputs(" holidays not announced\n", f);
+	return ferror(f) ? -1 : 0;
+}

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 struct ctl_table;
 
 /*
@@ -61,5 +63,23 @@ void ctl_table_free(struct ctl_table *);
  */
 #define CTL_SHORT_TIME	17
 const char *ctl_short_time(const char *iso, char buf[CTL_SHORT_TIME]);
+
+/*
+ * Provisional dates (a year the calendar does not cover) are marked "*"
+ * and explained by a footnote under the table naming their years.
+ */
+#define CTL_PROV_MAX_YEARS	8
+struct ctl_prov_years {
+	int	year[CTL_PROV_MAX_YEARS];
+	size_t	n;
+};
+/*
+ * date, or "date*" in buf when the API item says "provisional": true (its
+ * year noted in py).
+ */
+const char *ctl_provisional_mark(const json_t *item, const char *date,
+    char *buf, size_t len, struct ctl_prov_years *py);
+/* "* provisional: 2027 holidays not announced" when py holds any year. */
+int ctl_provisional_footnote(const struct ctl_prov_years *py, FILE *f);
 
 #endif

@@ -217,47 +217,6 @@ parts_text(const json_t *task, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Provisional dates (a year the calendar does not cover) are marked "*"
- * and explained by a footnote under the table naming their years.
- */
-#define PROV_MAX_YEARS	8
-
-struct prov_years {
-	int	year[PROV_MAX_YEARS];
-	size_t	n;
-};
-
-static const char *
-provisional_mark(const json_t *item, const char *date, char *buf,
-    size_t len, struct prov_years *py)
-{
-	int year;
-	size_t i;
-
-	if (date == NULL || !json_is_true(json_object_get(item, "provisional")))
-		return date;
-	snprintf(buf, len, "%s*", date);
-	year = atoi(date);
-	for (i = 0; i < py->n && py->year[i] != year; i++)
-		;
-	if (i == py->n && py->n < PROV_MAX_YEARS)
-		py->year[py->n++] = year;
-	return buf;
-}
-
-static int
-provisional_footnote(const struct prov_years *py, FILE *f)
-{
-	if (py->n == 0)
-		return 0;
-	fputs("* provisional: ", f);
-	for (size_t i = 0; i < py->n; i++)
-		fprintf(f, "%s%d", i > 0 ? ", " : "", py->year[i]);
-	fputs(" holidays not announced\n", f);
-	return ferror(f) ? -1 : 0;
-}
-
 static int
 print_task_table(const json_t *tasks)
 {
@@ -265,7 +224,7 @@ print_task_table(const json_t *tasks)
 	const json_t *task;
 	size_t i;
 	bool progress, parts;
-	struct prov_years py = { .n = 0 };
+	struct ctl_prov_years py = { .n = 0 };
 	int rc = 0;
 
 	progress = tasks_have_progress(tasks);
@@ -288,7 +247,7 @@ print_task_table(const json_t *tasks)
 		    json_string_value(json_object_get(task, "key")),
 		    json_string_value(json_object_get(task, "title")),
 		    json_string_value(json_object_get(task, "lead")),
-		    provisional_mark(task, json_string_value(
+		    ctl_provisional_mark(task, json_string_value(
 		    json_object_get(task, "due")), due, sizeof due, &py),
 		    status,
 		    ctl_json_text(json_object_get(task, "workdays_left"),
@@ -303,7 +262,7 @@ print_task_table(const json_t *tasks)
 		ctl_table_add_row(t, cells);
 	}
 	if (ctl_table_print(t, stdout) == -1 ||
-	    provisional_footnote(&py, stdout) == -1)
+	    ctl_provisional_footnote(&py, stdout) == -1)
 		rc = EX_IOERR;
 	ctl_table_free(t);
 	return rc;
