@@ -21,9 +21,8 @@
  *    answers on it, and never a file that is not a socket.  Changes of
  *    socket and listen take effect at the next start, not on reload.
  *  - Bodies over 64 KiB get 413 with a JSON error, except POST /v1/import
- *    (256 MiB: a plan of 1,000,000 rows is about 150 MiB of JSON).  libevent
- *    2.1 has no hook for its own error pages, nor one to limit a body by
- *    path, so evhttp's limit is set just above 256 MiB
+ *    (64 MiB).  libevent 2.1 has no hook for its own error pages, nor one
+ *    to limit a body by path, so evhttp's limit is set just above 64 MiB
  *    (its 413 is HTML) only to bound memory.
  *  - Errors are {"error": "...", "field": "..."}: 400 for malformed JSON,
  *    unknown fields or parameters, wrong types, bad dates and instants in
@@ -171,13 +170,6 @@ api_send_buf(struct api_request *r, int code, const char *type,
 	r->code = code;
 	evhttp_add_header(out, "Content-Type", type);
 	evhttp_add_header(out, "Cache-Control", "no-store");
-	/*
-	 * The idle clock starts again: a request that kept the loop busy
-	 * longer than CONN_TIMEOUT (a large import) would otherwise have its
-	 * connection closed by the expired timer before the reply goes out.
-	 */
-	evhttp_connection_set_timeout(evhttp_request_get_connection(r->ev),
-	    CONN_TIMEOUT);
 	evhttp_send_reply(r->ev, code, reason(code), buf);
 }
 
