@@ -21,8 +21,9 @@
  *    answers on it, and never a file that is not a socket.  Changes of
  *    socket and listen take effect at the next start, not on reload.
  *  - Bodies over 64 KiB get 413 with a JSON error, except POST /v1/import
- *    (64 MiB).  libevent 2.1 has no hook for its own error pages, nor one
- *    to limit a body by path, so evhttp's limit is set just above 64 MiB
+ *    (256 MiB: a plan of 1,000,000 rows is about 150 MiB of JSON).  libevent
+ *    2.1 has no hook for its own error pages, nor one to limit a body by
+ *    path, so evhttp's limit is set just above 256 MiB
  *    (its 413 is HTML) only to bound memory.
  *  - Errors are {"error": "...", "field": "..."}: 400 for malformed JSON,
  *    unknown fields or parameters, wrong types, bad dates and instants in

@@ -38,7 +38,7 @@ struct store;
 
 #define API_ROUTE_MAX_ARGS	2
 #define API_BODY_MAX		(64 * 1024)	/* most endpoints */
-#define API_IMPORT_BODY_MAX	(64 * 1024 * 1024) /* POST /v1/import */
+#define API_IMPORT_BODY_MAX	(256 * 1024 * 1024) /* POST /v1/import */
 #define API_LIST_LIMIT_DEFAULT	100
 #define API_LIST_LIMIT_MAX	1000
 

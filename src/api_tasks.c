@@ -1360,6 +1360,7 @@ post_import(struct api_request *r)
 	struct api_input known = { .rows = NULL };
 	struct api_import im;
 	struct sync_stats stats;
+	struct sync_ids touched = { NULL, 0 };
 	struct api_failure f;
 	bool txn = false;
 	json_t *body;
@@ -1380,8 +1381,8 @@ post_import(struct api_request *r)
 	txn = true;
 	if (import_create_offices(r, &im, &f) == -1)
 		goto fail;
-	if (st->ops->tasks_sync(st, im.source, im.recs, im.n, r->now,
-	    &stats) == -1) {
+	if (st->ops->tasks_sync_ids(st, im.source, im.recs, im.n, r->now,
+	    &stats, &touched) == -1) {
 		api_fail_store(&f, st);
 		goto fail;
 	}
@@ -1393,8 +1394,9 @@ post_import(struct api_request *r)
 		goto fail;
 	}
 	import_log(r, &im, &stats);
+	/* Only what the import touched: the rest of the store is planned. */
 	if (!im.dry_run && import_changed(&stats) && r->d->schedule != NULL &&
-	    schedule_replan_all(r->d->schedule) == -1)
+	    schedule_replan_tasks(r->d->schedule, touched.v, touched.n) == -1)
 		log_err(&r->d->log, "api: replanning after the import failed; "
 		    "planned again at the next start");
 	api_reply_json(r, 200, json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:b, "
@@ -1408,6 +1410,7 @@ fail:
 		st->ops->rollback(st);
 	api_reply_failure(r, &f);
 out:
+	free(touched.v);
 	api_import_free(&im);
 	office_rows_free(known.rows, known.n);
 	json_decref(body);

@@ -206,7 +206,8 @@ prepare(CURL *h, struct ctl *ctl, const char *method, const char *url,
 	SET(CURLOPT_ERRORBUFFER, errbuf);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
-	SET(CURLOPT_TIMEOUT, REQUEST_TIMEOUT);
+	SET(CURLOPT_TIMEOUT, ctl->timeout > 0 ? ctl->timeout :
+	    REQUEST_TIMEOUT);
 	SET(CURLOPT_PROTOCOLS_STR, "http");
 	if (body != NULL) {
 		SET(CURLOPT_POSTFIELDS, body);

@@ -46,6 +46,7 @@
 #include "import_csv.h"
 #include "import_plan.h"
 
+#define IMPORT_TIMEOUT	900L	/* seconds for the daemon's answer */
 #define PLAN_NAME_MAX	200
 #define ROWS_SHOWN	10
 
@@ -484,6 +485,8 @@ ctl_import(struct ctl *ctl, int argc, char **argv)
 		return EX_OSERR;
 	}
 	free(plan);
+	/* A plan of a million rows takes the daemon a while to store. */
+	ctl->timeout = IMPORT_TIMEOUT;
 	rc = ctl_api(ctl, "POST", "/v1/import", body, &reply, &status);
 	json_decref(body);
 	if (rc == 0 && a.as_json)

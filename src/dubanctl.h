@@ -17,6 +17,7 @@ struct ctl {
 	const char	*socket_path;	/* -s; else resolved by ctl_api() */
 	struct clock	 clock;
 	struct config	*config;	/* loaded on demand by ctl_config() */
+	long		 timeout;	/* seconds for an answer; 0: 120 */
 };
 
 struct ctl_cmd_entry {

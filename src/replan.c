@@ -792,6 +792,29 @@ replan_item(struct duban *d, enum item_type type, int64_t id)
 }
 
 int
+replan_tasks(struct duban *d, const int64_t *ids, size_t n)
+{
+	struct store *st = d->store;
+	int rc = 0;
+
+	if (st->ops->begin(st) == -1) {
+		log_err(&d->log, "%s", store_error(st));
+		return -1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = replan_one(d, ITEM_TASK, ids[i]);
+	if (rc == 0 && st->ops->commit(st) == -1)
+		rc = -1;
+	if (rc == -1) {
+		log_err(&d->log, "replanning failed: %s", store_error(st));
+		st->ops->rollback(st);
+		return -1;
+	}
+	log_info(&d->log, "planned reminders for %zu tasks", n);
+	return 0;
+}
+
+int
 replan_all(struct duban *d)
 {
 	struct store *st = d->store;

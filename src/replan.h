@@ -23,6 +23,11 @@ struct tl_event;
  * in a transaction of its own: not to be called inside one.
  */
 int replan_item(struct duban *, enum item_type, int64_t id);
+/*
+ * Replans the tasks with those ids (e.g. the ones an import touched), all
+ * in one transaction of its own: not to be called inside one.
+ */
+int replan_tasks(struct duban *, const int64_t *ids, size_t n);
 /* Replans every task and open case. */
 int replan_all(struct duban *);
 /*

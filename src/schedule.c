@@ -104,6 +104,15 @@ schedule_replan_all(struct schedule *s)
 }
 
 int
+schedule_replan_tasks(struct schedule *s, const int64_t *ids, size_t n)
+{
+	int rc = replan_tasks(s->d, ids, n);
+
+	schedule_rearm(s);
+	return rc;
+}
+
+int
 schedule_replan_changed(struct schedule *s)
 {
 	int rc = replan_all_if_changed(s->d);

@@ -8,6 +8,7 @@
 #ifndef DUBAN_SCHEDULE_H
 #define DUBAN_SCHEDULE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "reminder.h"
@@ -19,6 +20,8 @@ struct schedule *schedule_new(struct duban *);
 void schedule_free(struct schedule *);
 /* Plans every open task and case (e.g. after an import).  0 or -1. */
 int schedule_replan_all(struct schedule *);
+/* Plans the tasks with those ids (e.g. the ones an import touched). */
+int schedule_replan_tasks(struct schedule *, const int64_t *ids, size_t n);
 /*
  * Start-up and reload: plans every open task and case only when the
  * planning inputs changed (replan_all_if_changed).  0 or -1.

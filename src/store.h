@@ -62,6 +62,12 @@ struct sync_stats {
 	int	unchanged;
 };
 
+/* The ids of the tasks a sync added, changed, retired or restored. */
+struct sync_ids {
+	int64_t	*v;	/* free() it */
+	size_t	 n;
+};
+
 /* A stored office. */
 struct office_row {
 	int64_t	 id;
@@ -218,6 +224,13 @@ struct store_ops {
 	int	(*tasks_sync)(struct store *, const char *source,
 		    const struct task_rec *recs, size_t n, int64_t now,
 		    struct sync_stats *stats);
+	/*
+	 * tasks_sync that also tells which tasks it touched, so that only
+	 * those need planning again.  ids is zeroed on error.
+	 */
+	int	(*tasks_sync_ids)(struct store *, const char *source,
+		    const struct task_rec *recs, size_t n, int64_t now,
+		    struct sync_stats *stats, struct sync_ids *ids);
 	/* The task with that key, or *row = NULL; free with task_rows_free. */
 	int	(*task_get)(struct store *, const char *key,
 		    struct task_row **row);

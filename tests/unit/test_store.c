@@ -681,6 +681,71 @@ test_tasks_sync_twice_unchanged(void **state)
 	assert_stats(&stats, 0, 1, 0, 0, 2);
 }
 
+static int64_t
+task_id_of(struct store *st, const char *key)
+{
+	struct task_row *t = get_task(st, key);
+	int64_t id;
+
+	assert_non_null(t);
+	id = t->id;
+	task_rows_free(t, 1);
+	return id;
+}
+
+/* The ids tasks_sync_ids reports: added, changed, retired, restored. */
+static void
+test_tasks_sync_ids(void **state)
+{
+	struct fixture *f = *state;
+	struct task_rec recs[3];
+	struct sync_stats stats;
+	struct sync_ids ids;
+
+	recs[0] = task("a", "甲");
+	recs[1] = task("b", "乙");
+	recs[2] = task("c", "丙");
+	assert_int_equal(ops()->tasks_sync_ids(f->st, "config", recs, 3, T1,
+	    &stats, &ids), 0);
+	assert_stats(&stats, 3, 0, 0, 0, 0);
+	assert_int_equal(ids.n, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(ids.v[i], task_id_of(f->st, recs[i].key));
+	free(ids.v);
+
+	/* Nothing changed: nothing to plan. */
+	assert_int_equal(ops()->tasks_sync_ids(f->st, "config", recs, 3, T2,
+	    &stats, &ids), 0);
+	assert_int_equal(ids.n, 0);
+	free(ids.v);
+
+	/* c retired (reported first), b changed, a unchanged. */
+	recs[1].title = "乙改";
+	assert_int_equal(ops()->tasks_sync_ids(f->st, "config", recs, 2, T2,
+	    &stats, &ids), 0);
+	assert_stats(&stats, 0, 1, 1, 0, 1);
+	assert_int_equal(ids.n, 2);
+	assert_int_equal(ids.v[0], task_id_of(f->st, "c"));
+	assert_int_equal(ids.v[1], task_id_of(f->st, "b"));
+	free(ids.v);
+
+	/* c restored. */
+	assert_int_equal(ops()->tasks_sync_ids(f->st, "config", recs, 3, T3,
+	    &stats, &ids), 0);
+	assert_stats(&stats, 0, 0, 0, 1, 2);
+	assert_int_equal(ids.n, 1);
+	assert_int_equal(ids.v[0], task_id_of(f->st, "c"));
+	free(ids.v);
+
+	/* A refusal (a key twice) reports no ids. */
+	recs[1] = recs[0];
+	ids.n = 7;
+	assert_int_equal(ops()->tasks_sync_ids(f->st, "config", recs, 2, T3,
+	    &stats, &ids), -1);
+	assert_null(ids.v);
+	assert_int_equal(ids.n, 0);
+}
+
 static void
 test_tasks_sync_refusals(void **state)
 {
@@ -2248,6 +2313,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tasks_sync_twice_unchanged,
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_tasks_sync_refusals,
+		    setup_store, teardown),
+		cmocka_unit_test_setup_teardown(test_tasks_sync_ids,
 		    setup_store, teardown),
 		cmocka_unit_test_setup_teardown(test_case_open_idempotent,
 		    setup_store, teardown),
