@@ -804,15 +804,6 @@ sqlite_setup(struct sqlite_store *s, const char *path)
 	    NULL) != SQLITE_OK)
 		return fail(s, path, NULL);
 	/*
-	 * A page cache of up to 64 MiB (SQLite's default is 2 MiB, allocated
-	 * as used): a large import writes its rows into indexes in random
-	 * order, and with the default cache each page goes out and is read
-	 * back many times.
-	 */
-	if (sqlite3_exec(s->db, "PRAGMA cache_size = -65536", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		return fail(s, path, NULL);
-	/*
 	 * Foreign keys go on after the migrations: a migration that rebuilds
 	 * a table must not have its DROP check references (SQLite's advice
 	 * for schema changes); migrate() checks them before each commit.
