@@ -34,6 +34,12 @@
  *   freed at once.
  * - dispatch_free abandons the transfers in flight and queued: their rows
  *   stay 'sending' and are recovered on the next start (the crash contract).
+ * - Transfers that curl finishes in one pass of the event loop are written
+ *   in one transaction (one commit, not one per reminder), from a zero
+ *   timer that runs after the pass's socket events.  Until then they count
+ *   as in flight, so that the rows in 'sending' (re-sent after a crash)
+ *   stay within max_inflight.  When the batch cannot be written, each
+ *   transfer is written on its own, so one bad row costs only its own.
  */
 #include <sys/queue.h>
 
@@ -78,6 +84,14 @@ struct transfer {
 	size_t			 resp_len;
 	char			 errbuf[CURL_ERROR_SIZE];
 	int64_t			 started_ms;
+	/* The outcome, kept from the end of the attempt to its record. */
+	enum send_result	 res;
+	long			 status;
+	int64_t			 ended_ms;
+	int64_t			 ended;		/* seconds */
+	char			 excerpt[EXCERPT_MAX + 1];
+	enum reminder_state	*states;
+	int64_t			*next;
 };
 
 TAILQ_HEAD(transferq, transfer);
@@ -111,7 +125,9 @@ struct dispatch {
 	struct chanset		*cur;
 	LIST_HEAD(, chanset)	 retired;	/* old sets still in use */
 	struct transferq	 active;
-	size_t			 ninflight;
+	struct transferq	 finished;	/* ended, not yet recorded */
+	struct event		*record;	/* records finished, zero timer */
+	size_t			 ninflight;	/* active + finished */
 	size_t			 nqueued;
 	size_t			 turn;		/* round robin over channels */
 	bool			 closing;
@@ -334,6 +350,8 @@ transfer_release(struct transfer *t)
 		curl_easy_cleanup(t->easy);
 	channel_req_free(&t->req);
 	free(t->resp);
+	free(t->states);
+	free(t->next);
 	reminders_free(t->rows, t->nrows);
 	if (t->msg != NULL) {
 		message_free(t->msg);
@@ -499,68 +517,162 @@ log_outcome(struct dispatch *dp, const struct reminder *row,
 	}
 }
 
+/* Keeps the outcome of t's attempt for transfer_write. */
+static void
+transfer_outcome(struct dispatch *dp, struct transfer *t,
+    enum send_result res, long status, const char *reason, const char *detail,
+    size_t detail_len)
+{
+	t->res = res;
+	t->status = status;
+	t->ended_ms = now_ms(dp);
+	t->ended = clock_now(&dp->d->clock);
+	excerpt_make(t->excerpt, sizeof t->excerpt, reason, detail,
+	    detail_len);
+}
+
 /*
- * The end of an attempt, whatever happened: every row finished in one
- * transaction (with the notices of failed rows), logged, the scheduler
- * kicked, t released.
+ * Finishes every row of t (with the notices of failed rows) inside the
+ * caller's transaction.
+ */
+static int
+transfer_write(struct dispatch *dp, struct transfer *t)
+{
+	struct store *st = dp->d->store;
+	const struct config *cf = dp->d->config;
+	struct attempt a;
+
+	if ((t->states == NULL &&
+	    (t->states = calloc(t->nrows, sizeof *t->states)) == NULL) ||
+	    (t->next == NULL &&
+	    (t->next = calloc(t->nrows, sizeof *t->next)) == NULL)) {
+		store_set_error(st, "out of memory");
+		return -1;
+	}
+	memset(&a, 0, sizeof a);
+	a.started_at = t->started_ms;
+	a.duration_ms = t->ended_ms - t->started_ms;
+	a.status = t->status;
+	a.excerpt = t->excerpt;
+	for (size_t i = 0; i < t->nrows; i++) {
+		t->states[i] = row_outcome(cf, &t->rows[i], t->res, t->ended,
+		    &t->next[i]);
+		a.reminder_id = t->rows[i].id;
+		a.result = reminder_state_str(t->states[i]);
+		if (st->ops->reminder_finish(st, t->rows[i].id, t->states[i],
+		    t->next[i], &a, t->ended) == -1)
+			return -1;
+		if (t->states[i] == RS_FAILED &&
+		    failure_notice(dp, &t->rows[i], t->ended) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Logs and counts what t's committed rows became. */
+static void
+transfer_report(struct dispatch *dp, struct transfer *t)
+{
+	for (size_t i = 0; i < t->nrows; i++)
+		log_outcome(dp, &t->rows[i], t->states[i], t->next[i],
+		    t->status, t->excerpt);
+	metrics_delivery(&dp->d->metrics, t->rows, t->states, t->nrows,
+	    t->ended_ms - t->started_ms, t->ended);
+}
+
+/* Records t in its own transaction; on failure its rows stay sending. */
+static void
+transfer_record(struct dispatch *dp, struct transfer *t)
+{
+	struct store *st = dp->d->store;
+
+	if (st->ops->begin(st) == -1)
+		goto fail;
+	if (transfer_write(dp, t) == -1 || st->ops->commit(st) == -1) {
+		st->ops->rollback(st);
+		goto fail;
+	}
+	transfer_report(dp, t);
+	return;
+fail:
+	log_err(&dp->d->log, "dispatch: store: %s: reminders left sending "
+	    "until restart", store_error(st));
+}
+
+/*
+ * The end of an attempt that did not reach curl (or was local): recorded
+ * at once, the scheduler kicked, t released.
  */
 static void
 transfer_end(struct dispatch *dp, struct transfer *t, enum send_result res,
     long status, const char *reason, const char *detail, size_t detail_len)
 {
-	struct store *st = dp->d->store;
-	const struct config *cf = dp->d->config;
-	enum reminder_state *states;
-	int64_t *next, now = clock_now(&dp->d->clock);
-	char excerpt[EXCERPT_MAX + 1];
-	struct attempt a;
-	size_t i;
-
-	excerpt_make(excerpt, sizeof excerpt, reason, detail, detail_len);
-	states = calloc(t->nrows, sizeof *states);
-	next = calloc(t->nrows, sizeof *next);
-	if (states == NULL || next == NULL) {
-		log_err(&dp->d->log, "dispatch: out of memory: reminders left "
-		    "sending until restart");
-		goto out;
-	}
-	memset(&a, 0, sizeof a);
-	a.started_at = t->started_ms;
-	a.duration_ms = now_ms(dp) - t->started_ms;
-	a.status = status;
-	a.excerpt = excerpt;
-	if (st->ops->begin(st) == -1)
-		goto fail;
-	for (i = 0; i < t->nrows; i++) {
-		states[i] = row_outcome(cf, &t->rows[i], res, now, &next[i]);
-		a.reminder_id = t->rows[i].id;
-		a.result = reminder_state_str(states[i]);
-		if (st->ops->reminder_finish(st, t->rows[i].id, states[i],
-		    next[i], &a, now) == -1)
-			goto fail;
-		if (states[i] == RS_FAILED &&
-		    failure_notice(dp, &t->rows[i], now) == -1)
-			goto fail;
-	}
-	if (st->ops->commit(st) == -1)
-		goto fail;
-	for (i = 0; i < t->nrows; i++)
-		log_outcome(dp, &t->rows[i], states[i], next[i], status,
-		    excerpt);
-	metrics_delivery(&dp->d->metrics, t->rows, states, t->nrows,
-	    a.duration_ms, now);
+	transfer_outcome(dp, t, res, status, reason, detail, detail_len);
+	transfer_record(dp, t);
 	notify_status_soon(&dp->d->notify);
-	goto out;
-fail:
-	log_err(&dp->d->log, "dispatch: store: %s: reminders left sending "
-	    "until restart", store_error(st));
-	st->ops->rollback(st);
-out:
-	free(states);
-	free(next);
 	if (dp->d->schedule != NULL)
 		schedule_kick(dp->d->schedule);
 	transfer_release(t);
+}
+
+/*
+ * Records the finished transfers in one transaction, or each in its own
+ * when that fails, then frees their room: queued messages start first, then
+ * the scheduler claims as many rows as room is left.
+ */
+static void
+record_finished(struct dispatch *dp)
+{
+	struct store *st = dp->d->store;
+	struct transfer *t;
+	bool batched;
+
+	if (TAILQ_EMPTY(&dp->finished))
+		return;
+	batched = st->ops->begin(st) == 0;
+	if (batched) {
+		TAILQ_FOREACH(t, &dp->finished, entry) {
+			if (transfer_write(dp, t) == -1) {
+				batched = false;
+				break;
+			}
+		}
+		if (batched && st->ops->commit(st) == -1)
+			batched = false;
+		if (!batched) {
+			log_warn(&dp->d->log, "dispatch: store: %s: "
+			    "recording transfers one by one",
+			    store_error(st));
+			st->ops->rollback(st);
+		}
+	}
+	TAILQ_FOREACH(t, &dp->finished, entry) {
+		if (batched)
+			transfer_report(dp, t);
+		else
+			transfer_record(dp, t);
+	}
+	notify_status_soon(&dp->d->notify);
+	while ((t = TAILQ_FIRST(&dp->finished)) != NULL) {
+		TAILQ_REMOVE(&dp->finished, t, entry);
+		dp->ninflight--;
+		transfer_release(t);
+	}
+	if (dp->closing)
+		return;
+	pump(dp);
+	if (dp->d->schedule != NULL)
+		schedule_kick(dp->d->schedule);
+}
+
+static void
+record_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dispatch *dp = arg;
+
+	(void)fd;
+	(void)what;
+	record_finished(dp);
 }
 
 static void
@@ -694,7 +806,6 @@ transfer_done(struct dispatch *dp, CURL *e, CURLcode result)
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	curl_multi_remove_handle(dp->multi, e);
 	TAILQ_REMOVE(&dp->active, t, entry);
-	dp->ninflight--;
 	res = t->chan->ops->classify(&t->chan->ch, result, status,
 	    t->resp != NULL ? t->resp : "", t->resp_len, reason,
 	    sizeof reason);
@@ -706,9 +817,14 @@ transfer_done(struct dispatch *dp, CURL *e, CURLcode result)
 		detail = t->resp != NULL ? t->resp : "";
 		detail_len = t->resp_len;
 	}
-	/* Queued messages first, then the scheduler may submit more. */
-	pump(dp);
-	transfer_end(dp, t, res, status, reason, detail, detail_len);
+	transfer_outcome(dp, t, res, status, reason, detail, detail_len);
+	/* Still in flight (its rows are sending) until record_finished. */
+	TAILQ_INSERT_TAIL(&dp->finished, t, entry);
+	if (!evtimer_pending(dp->record, NULL)) {
+		struct timeval now = { 0, 0 };
+
+		evtimer_add(dp->record, &now);
+	}
 }
 
 static void
@@ -793,6 +909,20 @@ timer_cb(CURLM *m, long timeout_ms, void *arg)
 	return evtimer_add(dp->timer, &tv) == 0 ? 0 : -1;
 }
 
+/*
+ * Idle connections kept for reuse.  curl's default, 4 per easy handle on
+ * the multi handle, shrinks when a burst of transfers ends at once and
+ * then closes the connections the next burst would have used.
+ */
+static int
+keep_connections(struct dispatch *dp, const struct config *cf)
+{
+	long keep = cf->max_inflight > 0 ? cf->max_inflight : 1;
+
+	return curl_multi_setopt(dp->multi, CURLMOPT_MAXCONNECTS, keep) ==
+	    CURLM_OK ? 0 : -1;
+}
+
 /* The interface. */
 
 struct dispatch *
@@ -806,8 +936,10 @@ dispatch_new(struct duban *d, char *err, size_t errlen)
 	}
 	dp->d = d;
 	TAILQ_INIT(&dp->active);
+	TAILQ_INIT(&dp->finished);
 	LIST_INIT(&dp->retired);
 	if ((dp->timer = evtimer_new(d->base, timer_event_cb, dp)) == NULL ||
+	    (dp->record = evtimer_new(d->base, record_cb, dp)) == NULL ||
 	    (dp->multi = curl_multi_init()) == NULL) {
 		snprintf(err, errlen, "cannot set up curl on the event loop");
 		goto fail;
@@ -817,7 +949,8 @@ dispatch_new(struct duban *d, char *err, size_t errlen)
 	    curl_multi_setopt(dp->multi, CURLMOPT_SOCKETDATA, dp) != CURLM_OK ||
 	    curl_multi_setopt(dp->multi, CURLMOPT_TIMERFUNCTION,
 	    timer_cb) != CURLM_OK ||
-	    curl_multi_setopt(dp->multi, CURLMOPT_TIMERDATA, dp) != CURLM_OK) {
+	    curl_multi_setopt(dp->multi, CURLMOPT_TIMERDATA, dp) != CURLM_OK ||
+	    keep_connections(dp, d->config) == -1) {
 		snprintf(err, errlen, "curl_multi_setopt failed");
 		goto fail;
 	}
@@ -829,6 +962,8 @@ fail:
 		curl_multi_cleanup(dp->multi);
 	if (dp->timer != NULL)
 		event_free(dp->timer);
+	if (dp->record != NULL)
+		event_free(dp->record);
 	free(dp);
 	return NULL;
 }
@@ -856,6 +991,7 @@ dispatch_free(struct dispatch *dp)
 	if (dp == NULL)
 		return;
 	dp->closing = true;	/* sets are freed below, not on release */
+	record_finished(dp);	/* ended: no reason to send them again */
 	while ((t = TAILQ_FIRST(&dp->active)) != NULL) {
 		TAILQ_REMOVE(&dp->active, t, entry);
 		curl_multi_remove_handle(dp->multi, t->easy);
@@ -867,6 +1003,7 @@ dispatch_free(struct dispatch *dp)
 	/* Closes the cached connections, removing their events (sock_cb). */
 	curl_multi_cleanup(dp->multi);
 	event_free(dp->timer);
+	event_free(dp->record);
 	while ((set = LIST_FIRST(&dp->retired)) != NULL) {
 		LIST_REMOVE(set, entry);
 		chanset_free(set);
@@ -911,6 +1048,9 @@ dispatch_reload(struct dispatch *dp, const struct config *cf, char *err,
 
 	if ((set = chanset_new(dp, cf, err, errlen)) == NULL)
 		return -1;
+	if (keep_connections(dp, cf) == -1)
+		log_warn(&dp->d->log, "dispatch: cannot size curl's "
+		    "connection cache");
 	chanset_adopt(set, old);
 	dp->cur = set;
 	if (old->refs == 0)
