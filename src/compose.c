@@ -27,6 +27,7 @@ struct item_info {
 	char			 ack_url[512];
 	char			 failure[256];
 	char			 progress[1100];	/* a target and a number */
+	char			 period_complete[160];
 };
 
 static const char *
@@ -65,6 +66,44 @@ rule_summary(const struct rule_conf *rc, size_t m, int extensions, bool zh,
 		    extensions);
 }
 
+/*
+ * The reminder on the pseudo-milestone "minimum" (replan.c): the minimum
+ * period of the milestone whose minimum ends at the row's deadline is
+ * complete, "最短期限（30日）已满，可以办结".
+ */
+static void
+period_complete_text(const struct rule_conf *rc, const struct tl_event *ev,
+    size_t nev, int64_t deadline_at, bool zh, char *buf, size_t len)
+{
+	const struct duration *min = NULL;
+	char err[256];
+	int64_t at;
+	int day;
+
+	for (size_t m = 0; m < rc->rule.nmilestones; m++) {
+		const struct duration *d = &rc->rule.milestones[m].minimum;
+
+		if (d->n == 0)
+			continue;
+		if (min == NULL)
+			min = d;
+		if (ev != NULL && tl_minimum_end(&rc->rule, m, ev, nev, &day,
+		    &at, err, sizeof err) == 1 && at == deadline_at) {
+			min = d;
+			break;
+		}
+	}
+	if (min == NULL)
+		snprintf(buf, len, "%s", zh ? "最短期限已满，可以办结" :
+		    "minimum period complete: the case may now be closed");
+	else if (zh)
+		snprintf(buf, len, "最短期限（%d%s）已满，可以办结", min->n,
+		    unit_text(min->unit, zh));
+	else
+		snprintf(buf, len, "minimum period (%d%s) complete: the case "
+		    "may now be closed", min->n, unit_text(min->unit, zh));
+}
+
 static const struct calendar *
 item_calendar(const struct config *cf, const char *name)
 {
@@ -85,6 +124,7 @@ describe_case(struct duban *d, const struct reminder *r,
 	struct tl_event *ev;
 	struct tl_deadline dl;
 	size_t nrecs = 0, m = 0;
+	bool zh = strcmp(cf->language, "en") != 0;
 	char err[256];
 
 	if (rc == NULL)
@@ -109,10 +149,12 @@ describe_case(struct duban *d, const struct reminder *r,
 	if ((ev = case_tl_events(recs, nrecs)) != NULL &&
 	    tl_deadline(&rc->rule, m, ev, nrecs, &dl, err, sizeof err) == -1)
 		dl.extensions = 0;
+	if (r->milestone != NULL && strcmp(r->milestone, "minimum") == 0)
+		period_complete_text(rc, ev, nrecs, r->deadline_at, zh,
+		    info->period_complete, sizeof info->period_complete);
 	free(ev);
 	case_events_free(recs, nrecs);
-	rule_summary(rc, m, dl.extensions, strcmp(cf->language, "en") != 0,
-	    info->rule, sizeof info->rule);
+	rule_summary(rc, m, dl.extensions, zh, info->rule, sizeof info->rule);
 	return 0;
 }
 
@@ -205,6 +247,8 @@ describe(struct duban *d, const struct reminder *r, struct item_info *info,
 		it->rule = info->rule[0] != '\0' ? info->rule : NULL;
 		it->milestone = info->milestone[0] != '\0' ? info->milestone :
 		    NULL;
+		it->period_complete = info->period_complete[0] != '\0' ?
+		    info->period_complete : NULL;
 	}
 	if (calendar_count_workdays(cal, today, it->deadline_day, &left) >= 0)
 		it->workdays_left = left;

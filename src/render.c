@@ -6,13 +6,14 @@
  *
  *   {{name}}			a value of the item (number, title, deadline...)
  *   {{#name}}...{{/name}}	shown only when the value is not empty
+ *   {{^name}}...{{/name}}	shown only when the value is empty
  *   {{#items}}...{{/items}}	repeated for every item of the message
  *
- * A line holding nothing but a {{#name}} or {{/name}} tag disappears with
- * its newline, so blocks can sit on lines of their own.  Lines before the
- * first section that are blank or start with '#' are comments.  The full
- * language, every placeholder and the webhook payload are in
- * doc/templates.md.
+ * A line holding nothing but a {{#name}}, {{^name}} or {{/name}} tag
+ * disappears with its newline, so blocks can sit on lines of their own.
+ * Lines before the first section that are blank or start with '#' are
+ * comments.  The full language, every placeholder and the webhook payload
+ * are in doc/templates.md.
  *
  * Decisions visible to users:
  *  - Outside {{#items}}, item placeholders name the first item (the only
@@ -23,6 +24,11 @@
  *    {{index}} is an item's place in the list from 1.
  *  - {{progress}} is a task's latest progress on its target ("7/12家"),
  *    empty when none; the before, due and overdue templates show it.
+ *  - {{period_complete}} is set by compose.c on the reminder that a case's
+ *    minimum period is complete (a "due" on milestone "minimum"):
+ *    "最短期限（30日）已满，可以办结" / "minimum period (30 days) complete:
+ *    the case may now be closed".  The due templates then say that in
+ *    place of "due today / finish by" ({{^period_complete}}).
  *  - The notice template (a year a calendar does not cover, to
  *    admin_office) has {{calendar}}, {{year}} and {{affected}} (the open
  *    items whose deadline falls in that year); the item placeholders name
@@ -97,6 +103,7 @@ enum var {
 	V_YEAR,
 	V_AFFECTED,
 	V_PROGRESS,
+	V_PERIOD_COMPLETE,
 	V_ITEMS,	/* a block only */
 	NVARS
 };
@@ -105,7 +112,7 @@ static const char *const var_names[NVARS] = {
 	"number", "title", "milestone", "lead", "assist", "office", "deadline",
 	"deadline_date", "weekday", "days", "status", "rule", "ack_url",
 	"failure", "provisional", "kind_label", "count", "index", "calendar",
-	"year", "affected", "progress", "items",
+	"year", "affected", "progress", "period_complete", "items",
 };
 
 /* What differs between languages besides the templates. */
@@ -196,15 +203,25 @@ static const char *const builtin_zh[NKINDS] = {
 	    "#   template \"due\" { file = \"/etc/duban/templates/due.zh.tmpl\" }\n"
 	    "# 缺少的段落沿用内置模板。语法见 doc/templates.md。\n"
 	    "[subject]\n"
-	    "【督办提醒】{{number}}「{{title}}」{{#milestone}}（{{milestone}}）{{/milestone}}今天到期\n"
+	    "【督办提醒】{{number}}「{{title}}」{{^period_complete}}{{#milestone}}（{{milestone}}）{{/milestone}}今天到期{{/period_complete}}{{period_complete}}\n"
 	    "[text]\n"
 	    "【督办提醒】{{office}}：\n"
+	    "{{^period_complete}}\n"
 	    "{{number}}「{{title}}」{{#milestone}}（{{milestone}}）{{/milestone}}今天到期，请于{{deadline}}前办结。\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "{{number}}「{{title}}」{{period_complete}}。\n"
+	    "{{/period_complete}}\n"
 	    "牵头单位：{{lead}}\n"
 	    "{{#assist}}\n"
 	    "配合单位：{{assist}}\n"
 	    "{{/assist}}\n"
+	    "{{^period_complete}}\n"
 	    "截止时间：{{deadline}}{{provisional}}\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "最短期限届满：{{deadline}}\n"
+	    "{{/period_complete}}\n"
 	    "{{#rule}}\n"
 	    "办理时限：{{rule}}\n"
 	    "{{/rule}}\n"
@@ -215,13 +232,23 @@ static const char *const builtin_zh[NKINDS] = {
 	    "确认收到：{{ack_url}}\n"
 	    "{{/ack_url}}\n"
 	    "[markdown]\n"
-	    "### 【督办提醒】{{number}}「{{title}}」{{#milestone}}（{{milestone}}）{{/milestone}}\n"
+	    "### 【督办提醒】{{number}}「{{title}}」{{^period_complete}}{{#milestone}}（{{milestone}}）{{/milestone}}{{/period_complete}}\n"
+	    "{{^period_complete}}\n"
 	    "{{office}}：该事项**今天到期**，请于{{deadline}}前办结。\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "{{office}}：该事项**{{period_complete}}**。\n"
+	    "{{/period_complete}}\n"
 	    "> 牵头单位：{{lead}}\n"
 	    "{{#assist}}\n"
 	    "> 配合单位：{{assist}}\n"
 	    "{{/assist}}\n"
+	    "{{^period_complete}}\n"
 	    "> 截止时间：{{deadline}}{{provisional}}\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "> 最短期限届满：{{deadline}}\n"
+	    "{{/period_complete}}\n"
 	    "{{#rule}}\n"
 	    "> 办理时限：{{rule}}\n"
 	    "{{/rule}}\n"
@@ -235,13 +262,23 @@ static const char *const builtin_zh[NKINDS] = {
 	    "[html]\n"
 	    "<html><body>\n"
 	    "<p>{{office}}：</p>\n"
+	    "{{^period_complete}}\n"
 	    "<p>{{number}}「{{title}}」{{#milestone}}（{{milestone}}）{{/milestone}}<b>今天到期</b>，请于{{deadline}}前办结。</p>\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "<p>{{number}}「{{title}}」<b>{{period_complete}}</b>。</p>\n"
+	    "{{/period_complete}}\n"
 	    "<table>\n"
 	    "<tr><th align=\"left\">牵头单位</th><td>{{lead}}</td></tr>\n"
 	    "{{#assist}}\n"
 	    "<tr><th align=\"left\">配合单位</th><td>{{assist}}</td></tr>\n"
 	    "{{/assist}}\n"
+	    "{{^period_complete}}\n"
 	    "<tr><th align=\"left\">截止时间</th><td>{{deadline}}{{provisional}}</td></tr>\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "<tr><th align=\"left\">最短期限届满</th><td>{{deadline}}</td></tr>\n"
+	    "{{/period_complete}}\n"
 	    "{{#rule}}\n"
 	    "<tr><th align=\"left\">办理时限</th><td>{{rule}}</td></tr>\n"
 	    "{{/rule}}\n"
@@ -458,7 +495,12 @@ static const char *const builtin_zh[NKINDS] = {
 	    "【督办汇总】{{office}}：\n"
 	    "以下{{count}}项督办事项请及时办理。\n"
 	    "{{#items}}\n"
+	    "{{^period_complete}}\n"
 	    "{{index}}. 【{{kind_label}}】{{number}}「{{title}}」{{#milestone}}（{{milestone}}）{{/milestone}}，截止时间：{{deadline}}{{provisional}}，{{status}}\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "{{index}}. {{number}}「{{title}}」{{period_complete}}\n"
+	    "{{/period_complete}}\n"
 	    "   牵头单位：{{lead}}{{#assist}}，配合单位：{{assist}}{{/assist}}\n"
 	    "{{#rule}}\n"
 	    "   办理时限：{{rule}}\n"
@@ -474,7 +516,12 @@ static const char *const builtin_zh[NKINDS] = {
 	    "### 【督办汇总】{{office}}：\n"
 	    "以下{{count}}项督办事项请及时办理。\n"
 	    "{{#items}}\n"
+	    "{{^period_complete}}\n"
 	    "{{index}}. 【{{kind_label}}】**{{number}}「{{title}}」{{#milestone}}（{{milestone}}）{{/milestone}}**，截止时间：{{deadline}}{{provisional}}，**{{status}}**\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "{{index}}. **{{number}}「{{title}}」****{{period_complete}}**\n"
+	    "{{/period_complete}}\n"
 	    "> 牵头单位：{{lead}}{{#assist}}，配合单位：{{assist}}{{/assist}}\n"
 	    "{{#rule}}\n"
 	    "> 办理时限：{{rule}}\n"
@@ -492,7 +539,12 @@ static const char *const builtin_zh[NKINDS] = {
 	    "<p>以下{{count}}项督办事项请及时办理。</p>\n"
 	    "<ol>\n"
 	    "{{#items}}\n"
+	    "{{^period_complete}}\n"
 	    "<li>【{{kind_label}}】<b>{{number}}「{{title}}」{{#milestone}}（{{milestone}}）{{/milestone}}</b>，截止时间：{{deadline}}{{provisional}}，<b>{{status}}</b><br>\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "<li><b>{{number}}「{{title}}」</b>{{period_complete}}<br>\n"
+	    "{{/period_complete}}\n"
 	    "牵头单位：{{lead}}{{#assist}}，配合单位：{{assist}}{{/assist}}\n"
 	    "{{#rule}}\n"
 	    "<br>办理时限：{{rule}}\n"
@@ -579,15 +631,25 @@ static const char *const builtin_en[NKINDS] = {
 	    "#   template \"due\" { file = \"/etc/duban/templates/due.en.tmpl\" }\n"
 	    "# Sections left out fall back to the built-in ones.  See doc/templates.md.\n"
 	    "[subject]\n"
-	    "[Reminder] {{number}} “{{title}}”{{#milestone}} ({{milestone}}){{/milestone}} is due today\n"
+	    "[Reminder] {{number}} “{{title}}”{{^period_complete}}{{#milestone}} ({{milestone}}){{/milestone}} is due today{{/period_complete}}{{#period_complete}}: {{period_complete}}{{/period_complete}}\n"
 	    "[text]\n"
 	    "[Reminder] {{office}}:\n"
+	    "{{^period_complete}}\n"
 	    "{{number}} “{{title}}”{{#milestone}} ({{milestone}}){{/milestone}} is due today: please finish it by {{deadline}}.\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "{{number}} “{{title}}”: {{period_complete}}.\n"
+	    "{{/period_complete}}\n"
 	    "Lead office: {{lead}}\n"
 	    "{{#assist}}\n"
 	    "Assisting: {{assist}}\n"
 	    "{{/assist}}\n"
+	    "{{^period_complete}}\n"
 	    "Deadline: {{deadline}}{{provisional}}\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "Minimum period ended: {{deadline}}\n"
+	    "{{/period_complete}}\n"
 	    "{{#rule}}\n"
 	    "Time limit: {{rule}}\n"
 	    "{{/rule}}\n"
@@ -598,13 +660,23 @@ static const char *const builtin_en[NKINDS] = {
 	    "Acknowledge: {{ack_url}}\n"
 	    "{{/ack_url}}\n"
 	    "[markdown]\n"
-	    "### [Reminder] {{number}} “{{title}}”{{#milestone}} ({{milestone}}){{/milestone}}\n"
+	    "### [Reminder] {{number}} “{{title}}”{{^period_complete}}{{#milestone}} ({{milestone}}){{/milestone}}{{/period_complete}}\n"
+	    "{{^period_complete}}\n"
 	    "{{office}}: This item is **due today**: please finish it by {{deadline}}.\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "{{office}}: This item's **{{period_complete}}**.\n"
+	    "{{/period_complete}}\n"
 	    "> Lead office: {{lead}}\n"
 	    "{{#assist}}\n"
 	    "> Assisting: {{assist}}\n"
 	    "{{/assist}}\n"
+	    "{{^period_complete}}\n"
 	    "> Deadline: {{deadline}}{{provisional}}\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "> Minimum period ended: {{deadline}}\n"
+	    "{{/period_complete}}\n"
 	    "{{#rule}}\n"
 	    "> Time limit: {{rule}}\n"
 	    "{{/rule}}\n"
@@ -618,13 +690,23 @@ static const char *const builtin_en[NKINDS] = {
 	    "[html]\n"
 	    "<html><body>\n"
 	    "<p>{{office}}:</p>\n"
+	    "{{^period_complete}}\n"
 	    "<p>{{number}} “{{title}}”{{#milestone}} ({{milestone}}){{/milestone}} is <b>due today</b>: please finish it by {{deadline}}.</p>\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "<p>{{number}} “{{title}}”: <b>{{period_complete}}</b>.</p>\n"
+	    "{{/period_complete}}\n"
 	    "<table>\n"
 	    "<tr><th align=\"left\">Lead office</th><td>{{lead}}</td></tr>\n"
 	    "{{#assist}}\n"
 	    "<tr><th align=\"left\">Assisting</th><td>{{assist}}</td></tr>\n"
 	    "{{/assist}}\n"
+	    "{{^period_complete}}\n"
 	    "<tr><th align=\"left\">Deadline</th><td>{{deadline}}{{provisional}}</td></tr>\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "<tr><th align=\"left\">Minimum period ended</th><td>{{deadline}}</td></tr>\n"
+	    "{{/period_complete}}\n"
 	    "{{#rule}}\n"
 	    "<tr><th align=\"left\">Time limit</th><td>{{rule}}</td></tr>\n"
 	    "{{/rule}}\n"
@@ -846,7 +928,12 @@ static const char *const builtin_en[NKINDS] = {
 	    "[Digest] {{office}}:\n"
 	    "The following {{count}} items need attention.\n"
 	    "{{#items}}\n"
+	    "{{^period_complete}}\n"
 	    "{{index}}. [{{kind_label}}] {{number}} “{{title}}”{{#milestone}} ({{milestone}}){{/milestone}}; Deadline: {{deadline}}{{provisional}}; {{status}}\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "{{index}}. {{number}} “{{title}}”: {{period_complete}}\n"
+	    "{{/period_complete}}\n"
 	    "   Lead office: {{lead}}{{#assist}}; Assisting: {{assist}}{{/assist}}\n"
 	    "{{#rule}}\n"
 	    "   Time limit: {{rule}}\n"
@@ -862,7 +949,12 @@ static const char *const builtin_en[NKINDS] = {
 	    "### [Digest] {{office}}:\n"
 	    "The following {{count}} items need attention.\n"
 	    "{{#items}}\n"
+	    "{{^period_complete}}\n"
 	    "{{index}}. [{{kind_label}}] **{{number}} “{{title}}”{{#milestone}} ({{milestone}}){{/milestone}}**; Deadline: {{deadline}}{{provisional}}; **{{status}}**\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "{{index}}. **{{number}} “{{title}}”**: **{{period_complete}}**\n"
+	    "{{/period_complete}}\n"
 	    "> Lead office: {{lead}}{{#assist}}; Assisting: {{assist}}{{/assist}}\n"
 	    "{{#rule}}\n"
 	    "> Time limit: {{rule}}\n"
@@ -880,7 +972,12 @@ static const char *const builtin_en[NKINDS] = {
 	    "<p>The following {{count}} items need attention.</p>\n"
 	    "<ol>\n"
 	    "{{#items}}\n"
+	    "{{^period_complete}}\n"
 	    "<li>[{{kind_label}}] <b>{{number}} “{{title}}”{{#milestone}} ({{milestone}}){{/milestone}}</b>; Deadline: {{deadline}}{{provisional}}; <b>{{status}}</b><br>\n"
+	    "{{/period_complete}}\n"
+	    "{{#period_complete}}\n"
+	    "<li><b>{{number}} “{{title}}”</b>: {{period_complete}}<br>\n"
+	    "{{/period_complete}}\n"
 	    "Lead office: {{lead}}{{#assist}}; Assisting: {{assist}}{{/assist}}\n"
 	    "{{#rule}}\n"
 	    "<br>Time limit: {{rule}}\n"
@@ -946,6 +1043,7 @@ struct node {
 	enum node_type	 type;
 	char		*text;		/* NODE_TEXT */
 	enum var	 var;		/* NODE_VAR, NODE_BLOCK */
+	bool		 inverted;	/* NODE_BLOCK: {{^var}}, shown when empty */
 	struct node	*body;		/* NODE_BLOCK */
 	struct node	*next;
 };
@@ -1109,7 +1207,7 @@ parse_tag(struct parser *p, const char *tag, size_t len)
 	struct node *n;
 	int v;
 
-	if (len > 0 && (tag[0] == '#' || tag[0] == '/')) {
+	if (len > 0 && (tag[0] == '#' || tag[0] == '^' || tag[0] == '/')) {
 		name++;
 		namelen--;
 	}
@@ -1125,21 +1223,25 @@ parse_tag(struct parser *p, const char *tag, size_t len)
 			    (int)len, tag);
 		b = p->open[p->depth].block;
 		if (b->var != (enum var)v)
-			return parse_error(p, "{{%.*s}} closes {{#%s}} of "
-			    "line %d", (int)len, tag, var_names[b->var],
-			    p->open[p->depth].line);
+			return parse_error(p, "{{%.*s}} closes {{%c%s}} of "
+			    "line %d", (int)len, tag, b->inverted ? '^' : '#',
+			    var_names[b->var], p->open[p->depth].line);
 		if (b->var == V_ITEMS)
 			p->in_items = false;
 		p->depth--;
 		return 0;
 	}
-	if (tag[0] == '#') {
+	if (tag[0] == '#' || tag[0] == '^') {
 		if (p->depth == MAX_DEPTH)
 			return parse_error(p, "blocks nested too deeply");
+		if (v == V_ITEMS && tag[0] == '^')
+			return parse_error(p, "{{^items}}: a message always "
+			    "has items");
 		if (v == V_ITEMS && p->in_items)
 			return parse_error(p, "{{#items}} inside {{#items}}");
 		n = node_add(p, NODE_BLOCK);
 		n->var = (enum var)v;
+		n->inverted = tag[0] == '^';
 		if (v == V_ITEMS)
 			p->in_items = true;
 		p->depth++;
@@ -1186,7 +1288,8 @@ static const char *
 standalone_tag(const char *s, size_t len, size_t *taglen)
 {
 	if (len < 5 || strncmp(s, "{{", 2) != 0 ||
-	    (s[2] != '#' && s[2] != '/') || strncmp(s + len - 2, "}}", 2) != 0)
+	    (s[2] != '#' && s[2] != '^' && s[2] != '/') ||
+	    strncmp(s + len - 2, "}}", 2) != 0)
 		return NULL;
 	if (memmem(s + 2, len - 4, "}}", 2) != NULL ||
 	    memmem(s + 2, len - 4, "{{", 2) != NULL)
@@ -1214,8 +1317,9 @@ section_end(struct parser *p)
 	if (p->depth > 0) {
 		const struct open_block *o = &p->open[p->depth];
 
-		return parse_error(p, "{{#%s}} of line %d is not closed",
-		    var_names[o->block->var], o->line);
+		return parse_error(p, "{{%c%s}} of line %d is not closed",
+		    o->block->inverted ? '^' : '#', var_names[o->block->var],
+		    o->line);
 	}
 	return 0;
 }
@@ -1506,6 +1610,9 @@ var_value(const struct render_ctx *c, enum var v, struct buf *b)
 	case V_PROGRESS:
 		str_value(it->progress, b);
 		break;
+	case V_PERIOD_COMPLETE:
+		str_value(it->period_complete, b);
+		break;
 	case V_PROVISIONAL:
 		if (it->provisional)
 			buf_printf(b, l->provisional,
@@ -1582,7 +1689,7 @@ render_block(struct render_ctx *c, const struct node *n, struct buf *out)
 		return;
 	}
 	var_value(c, n->var, &val);
-	if (val.len > 0)
+	if ((val.len > 0) != n->inverted)
 		render_nodes(c, n->body, out);
 	free(val.s);
 }
@@ -1672,6 +1779,9 @@ item_json(const struct render_item *it)
 		json_object_set_new(o, "progress", json_str(it->progress));
 	if (it->failure != NULL)
 		json_object_set_new(o, "failure", json_str(it->failure));
+	if (it->period_complete != NULL)
+		json_object_set_new(o, "period_complete",
+		    json_str(it->period_complete));
 	if (it->kind == RK_NOTICE) {
 		json_object_set_new(o, "calendar", json_str(it->calendar));
 		json_object_set_new(o, "year", json_integer(it->year));

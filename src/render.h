@@ -39,6 +39,9 @@ struct render_item {
 	const char		*ack_url;	/* NULL: no link */
 	const char		*failure;	/* RK_FAILURE: what failed and why */
 	const char		*progress;	/* "7/12家" (target.h); NULL */
+	/* A case's minimum period is complete (milestone "minimum"):
+	   "最短期限（30日）已满，可以办结"; NULL otherwise. */
+	const char		*period_complete;
 	/* RK_NOTICE: the calendar, the year it does not cover, and how
 	   many open items have their deadline in that year. */
 	const char		*calendar;

@@ -167,6 +167,14 @@ expect_eq "$(chk lines "$TMP/sink.log" '{body.json.items.0.number} {body.json.it
 "ZQ-B minimum due 2024-10-20T23:59:59+08:00
 ZQ-C minimum due 2024-10-20T23:59:59+08:00" "what reached the sink"
 ! grep -q 'ZQ-A\|KB-1' "$TMP/sink.log" || fail "the forced or closed case was reminded"
+# It says the period is complete and the case may close, not "due today".
+expect_eq "$(chk lines "$TMP/sink.log" '{body.json.subject}|{body.json.items.0.period_complete}' | LC_ALL=C sort)" \
+"【督办提醒】ZQ-B「征求意见稿B」最短期限（30日）已满，可以办结|最短期限（30日）已满，可以办结
+【督办提醒】ZQ-C「征求意见稿C」最短期限（30日）已满，可以办结|最短期限（30日）已满，可以办结" "subjects of the minimum reminders"
+chk lines "$TMP/sink.log" '{body.json.text}' >"$TMP/texts"
+grep -q '^ZQ-B「征求意见稿B」最短期限（30日）已满，可以办结。$' "$TMP/texts" || fail "text: $(cat "$TMP/texts")"
+grep -q '^最短期限届满：2024-10-20（星期日）23:59$' "$TMP/texts" || fail "text: $(cat "$TMP/texts")"
+! grep -q '今天到期\|前办结\|minimum' "$TMP/texts" || fail "due wording in: $(cat "$TMP/texts")"
 expect_api 200 GET '/v1/reminders?case=ZQ-B&state=sent' 
 expect_eq "$(chk lines "$TMP/api.json" --list reminders '{due_at} {milestone} {kind}')" \
     "2024-10-21T09:00:00+08:00 minimum due" "the minimum reminder"

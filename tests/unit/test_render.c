@@ -788,6 +788,182 @@ test_empty_section_is_kept(void **state)
 	templates_free(t);
 }
 
+/* The reminder that a 征求意见 case's 30-day minimum period is complete. */
+static struct render_item
+minimum_item(const char *period_complete)
+{
+	struct render_item it = {
+		.reminder_id = 44,
+		.kind = RK_DUE,
+		.item_type = "case",
+		.number = "ZQ-B",
+		.title = "征求意见稿B",
+		.milestone = "minimum",
+		.lead = "法规处",
+		.office = "法规处",
+		.deadline_at = end_of_day(2024, 10, 20),
+		.deadline_day = day_from_ymd(2024, 10, 20),
+		.workdays_left = 0,
+		.rule = "征求意见：60日",
+		.period_complete = period_complete,
+	};
+
+	return it;
+}
+
+static void
+test_zh_period_complete(void **state)
+{
+	struct templates *t = load("zh", NULL, 0);
+	struct render_item it = minimum_item("最短期限（30日）已满，可以办结");
+	struct render_item items[2];
+	struct message m;
+	json_t *item;
+
+	(void)state;
+	render(t, &it, 1, &m);
+	assert_string_equal(m.kind, "due");
+	assert_string_equal(m.subject,
+	    "【督办提醒】ZQ-B「征求意见稿B」最短期限（30日）已满，可以办结");
+	assert_string_equal(m.text,
+	    "【督办提醒】法规处：\n"
+	    "ZQ-B「征求意见稿B」最短期限（30日）已满，可以办结。\n"
+	    "牵头单位：法规处\n"
+	    "最短期限届满：2024-10-20（星期日）23:59\n"
+	    "办理时限：征求意见：60日");
+	assert_string_equal(m.markdown,
+	    "### 【督办提醒】ZQ-B「征求意见稿B」\n"
+	    "法规处：该事项**最短期限（30日）已满，可以办结**。\n"
+	    "> 牵头单位：法规处\n"
+	    "> 最短期限届满：2024-10-20（星期日）23:59\n"
+	    "> 办理时限：征求意见：60日");
+	assert_string_equal(m.html,
+	    "<html><body>\n"
+	    "<p>法规处：</p>\n"
+	    "<p>ZQ-B「征求意见稿B」<b>最短期限（30日）已满，可以办结</b>。</p>\n"
+	    "<table>\n"
+	    "<tr><th align=\"left\">牵头单位</th><td>法规处</td></tr>\n"
+	    "<tr><th align=\"left\">最短期限届满</th>"
+	    "<td>2024-10-20（星期日）23:59</td></tr>\n"
+	    "<tr><th align=\"left\">办理时限</th><td>征求意见：60日</td></tr>\n"
+	    "</table>\n"
+	    "</body></html>");
+	assert_null(strstr(m.text, "今天到期"));
+	assert_null(strstr(m.text, "前办结"));
+	assert_string_equal(json_string_value(json_object_get(m.data,
+	    "subject")), m.subject);
+	item = json_array_get(json_object_get(m.data, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(item,
+	    "period_complete")), "最短期限（30日）已满，可以办结");
+	assert_string_equal(json_string_value(json_object_get(item,
+	    "milestone")), "minimum");
+	message_free(&m);
+
+	/* In a digest the item says so too. */
+	items[0] = case_zh(RK_BEFORE, 3);
+	items[1] = it;
+	render(t, items, 2, &m);
+	assert_string_equal(m.kind, "digest");
+	assert_non_null(strstr(m.text, "\n2. ZQ-B「征求意见稿B」最短期限（30日）"
+	    "已满，可以办结\n   牵头单位：法规处\n"));
+	assert_non_null(strstr(m.markdown, "\n2. **ZQ-B「征求意见稿B」**"
+	    "**最短期限（30日）已满，可以办结**\n"));
+	assert_non_null(strstr(m.html, "<li><b>ZQ-B「征求意见稿B」</b>"
+	    "最短期限（30日）已满，可以办结<br>\n"));
+	assert_non_null(strstr(m.text, "\n1. 【即将到期】" ITEM_ZH "，截止时间："));
+	assert_null(strstr(m.text, "2024-10-20"));
+	message_free(&m);
+
+	/* Without it the due template is the ordinary one. */
+	it.period_complete = NULL;
+	render(t, &it, 1, &m);
+	assert_string_equal(m.subject,
+	    "【督办提醒】ZQ-B「征求意见稿B」（minimum）今天到期");
+	item = json_array_get(json_object_get(m.data, "items"), 0);
+	assert_null(json_object_get(item, "period_complete"));
+	message_free(&m);
+	templates_free(t);
+}
+
+static void
+test_en_period_complete(void **state)
+{
+	struct templates *t = load("en", NULL, 0);
+	struct render_item it = minimum_item("minimum period (30 days) "
+	    "complete: the case may now be closed");
+	struct message m;
+
+	(void)state;
+	it.title = "Draft B";
+	it.lead = it.office = "Legal Affairs";
+	it.rule = "Public comment: 60 days";
+	render(t, &it, 1, &m);
+	assert_string_equal(m.subject, "[Reminder] ZQ-B “Draft B”: minimum "
+	    "period (30 days) complete: the case may now be closed");
+	assert_string_equal(m.text,
+	    "[Reminder] Legal Affairs:\n"
+	    "ZQ-B “Draft B”: minimum period (30 days) complete: the case may "
+	    "now be closed.\n"
+	    "Lead office: Legal Affairs\n"
+	    "Minimum period ended: Sun 2024-10-20 23:59\n"
+	    "Time limit: Public comment: 60 days");
+	assert_string_equal(m.markdown,
+	    "### [Reminder] ZQ-B “Draft B”\n"
+	    "Legal Affairs: This item's **minimum period (30 days) complete: "
+	    "the case may now be closed**.\n"
+	    "> Lead office: Legal Affairs\n"
+	    "> Minimum period ended: Sun 2024-10-20 23:59\n"
+	    "> Time limit: Public comment: 60 days");
+	assert_non_null(strstr(m.html, "<p>ZQ-B “Draft B”: <b>minimum period "
+	    "(30 days) complete: the case may now be closed</b>.</p>\n"));
+	assert_null(strstr(m.html, "due today"));
+	message_free(&m);
+	templates_free(t);
+}
+
+/* {{^name}}...{{/name}}: shown only when the value is empty. */
+static void
+test_inverted_block(void **state)
+{
+	struct template_conf tc;
+	struct templates *t;
+	struct render_item it = case_zh(RK_BEFORE, 3);
+	struct message m;
+
+	(void)state;
+	memset(&tc, 0, sizeof tc);
+	tc.kind = "before";
+	tc.file = "before.tmpl";
+	tc.origin.file = "duban.conf";
+	tc.origin.line = 5;
+	tc.content =
+	    "[subject]\n"
+	    "{{number}}{{^milestone}}（全案）{{/milestone}}"
+	    "{{#milestone}}（{{milestone}}）{{/milestone}}\n"
+	    "[text]\n"
+	    "{{^ack_url}}\n"
+	    "无需确认\n"
+	    "{{/ack_url}}\n"
+	    "{{#ack_url}}\n"
+	    "确认：{{ack_url}}\n"
+	    "{{/ack_url}}\n"
+	    "{{^progress}}{{^failure}}无进度{{/failure}}{{/progress}}\n";
+	t = load("zh", &tc, 1);
+	render(t, &it, 1, &m);
+	assert_string_equal(m.subject, "GK-2024-017（全案）");
+	assert_string_equal(m.text, "确认：" ACK42 "\n无进度");
+	message_free(&m);
+
+	it.milestone = "联系";
+	it.ack_url = NULL;
+	it.progress = "7/12家";
+	render(t, &it, 1, &m);
+	assert_string_equal(m.subject, "GK-2024-017（联系）");
+	assert_string_equal(m.text, "无需确认");
+	message_free(&m);
+	templates_free(t);
+}
+
 /* The error templates_load gives for content in a file named f. */
 static void
 expect_error(const char *content, const char *want)
@@ -840,6 +1016,14 @@ test_template_errors(void **state)
 	    "{{#items}}...{{/items}}");
 	expect_error("[text]\n{{#items}}{{#items}}{{/items}}{{/items}}\n",
 	    "/etc/duban/t.tmpl:2: {{#items}} inside {{#items}}");
+	expect_error("[text]\n{{^rule}}\nx\n",
+	    "/etc/duban/t.tmpl:3: {{^rule}} of line 2 is not closed");
+	expect_error("[text]\n{{^rule}}x{{/ack_url}}\n",
+	    "/etc/duban/t.tmpl:2: {{/ack_url}} closes {{^rule}} of line 2");
+	expect_error("[text]\n{{^nope}}x{{/nope}}\n",
+	    "/etc/duban/t.tmpl:2: unknown placeholder {{^nope}}");
+	expect_error("[text]\n{{^items}}x{{/items}}\n",
+	    "/etc/duban/t.tmpl:2: {{^items}}: a message always has items");
 }
 
 static void
@@ -987,6 +1171,9 @@ main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_override_file),
 		cmocka_unit_test(test_empty_section_is_kept),
+		cmocka_unit_test(test_zh_period_complete),
+		cmocka_unit_test(test_en_period_complete),
+		cmocka_unit_test(test_inverted_block),
 		cmocka_unit_test(test_template_errors),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_render_errors),
