@@ -302,7 +302,7 @@ occurrence_sync(struct duban *d, int64_t now)
 		log_err(&d->log, "occurrences: out of memory");
 		return -1;
 	}
-	if (st->ops->tasks(st, NULL, false, &rows, &n) == -1) {
+	if (st->ops->tasks_recurring(st, &rows, &n) == -1) {
 		log_err(&d->log, "%s", store_error(st));
 		free(w);
 		return -1;

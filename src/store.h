@@ -394,6 +394,12 @@ struct store_ops {
 	int	(*tasks_overdue_count)(struct store *, int before_day,
 		    int (*fn)(void *arg, const char *lead, int64_t count),
 		    void *arg);
+	/*
+	 * The active recurring tasks and the active occurrences, by key,
+	 * without reading the other tasks.  Free with task_rows_free.
+	 */
+	int	(*tasks_recurring)(struct store *, struct task_row **rows,
+		    size_t *n);
 };
 
 /* What kind of failure the last error was, for callers that must tell. */

@@ -1162,6 +1162,28 @@ sqlite_tasks(struct store *st, const char *source, bool include_retired,
 	return task_rows_collect(s, q, "tasks", rows, n);
 }
 
+static int
+sqlite_tasks_recurring(struct store *st, struct task_row **rows, size_t *n)
+{
+	struct sqlite_store *s = to_sqlite(st);
+	static const char sql[] =
+	    "SELECT " TASK_COLUMNS " FROM tasks"
+	    " WHERE retired_at IS NULL AND repeat IS NOT NULL"
+	    " UNION ALL SELECT " TASK_COLUMNS " FROM tasks"
+	    " WHERE parent_id IS NOT NULL AND retired_at IS NULL"
+	    " ORDER BY 2";
+	sqlite3_stmt *q;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return fail(s, "tasks_recurring", NULL);
+	rc = task_rows_collect(s, q, "tasks_recurring", rows, n);
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static bool
 str_same(const char *a, const char *b)
 {
@@ -3017,6 +3039,7 @@ const struct store_ops store_sqlite_ops = {
 	.task_progress = sqlite_task_progress,
 	.reminders_count = sqlite_reminders_count,
 	.tasks_overdue_count = sqlite_tasks_overdue_count,
+	.tasks_recurring = sqlite_tasks_recurring,
 };
 
 /*
